@@ -1,0 +1,16 @@
+package com.pipelinepulse.identity;
+
+import java.util.Locale;
+
+/** What a person may do. Claims and the database use the lower-case {@link #id()}. */
+public enum Role {
+    ADMIN, MANAGER, VIEWER;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Role fromId(String id) {
+        return valueOf(id.toUpperCase(Locale.ROOT));
+    }
+}
