@@ -1,19 +1,37 @@
 package com.pipelinepulse.security;
 
+import com.pipelinepulse.session.AccessTokenVerifier;
+import com.pipelinepulse.web.ProblemResponseWriter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.info.InfoEndpoint;
 import org.springframework.boot.actuate.metrics.export.prometheus.PrometheusScrapeEndpoint;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.csrf.CsrfFilter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
@@ -22,6 +40,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
+@EnableMethodSecurity
 class SecurityConfiguration {
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
@@ -45,7 +64,14 @@ class SecurityConfiguration {
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         // Sign-in start and Zoho's redirect back: anonymous by nature.
                         .requestMatchers(HttpMethod.GET, "/api/zoho/auth", "/api/zoho/auth/callback").permitAll()
+                        // Session endpoints (docs/authentication.md). Refresh and logout authenticate by the
+                        // refresh cookie, guarded by CookieEndpointCsrfFilter.
+                        .requestMatchers(HttpMethod.POST, "/api/auth/refresh", "/api/auth/logout").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/auth/me", "/api/auth/sessions").authenticated()
+                        .requestMatchers(HttpMethod.DELETE, "/api/auth/sessions/*").authenticated()
+                        .requestMatchers("/api/admin/**").hasRole("ADMIN")
                         .anyRequest().denyAll());
+        apiAuthentication(http);
         return common(http, problems).build();
     }
 
@@ -60,7 +86,52 @@ class SecurityConfiguration {
         return common(http, problems).build();
     }
 
-    private static HttpSecurity common(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
+    private final AccessTokenVerifier verifier;
+    private final ProblemResponseWriter problemWriter;
+    private final MeterRegistry meters;
+    private final CorsProperties cors;
+    private final ApplicationEventPublisher events;
+    private final boolean hsts;
+
+    SecurityConfiguration(AccessTokenVerifier verifier, ProblemResponseWriter problemWriter, MeterRegistry meters,
+            CorsProperties cors, ApplicationEventPublisher events, Environment environment) {
+        this.verifier = verifier;
+        this.problemWriter = problemWriter;
+        this.meters = meters;
+        this.cors = cors;
+        this.events = events;
+        this.hsts = !environment.acceptsProfiles(Profiles.of("local"));
+    }
+
+    /** Admin can do what a manager can, a manager what a viewer can. */
+    @Bean
+    static RoleHierarchy roleHierarchy() {
+        return RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_MANAGER\nROLE_MANAGER > ROLE_VIEWER");
+    }
+
+    /** CORS with credentials for the allowlisted SPA origins only; bearer JWT authentication; cookie CSRF. */
+    private void apiAuthentication(HttpSecurity http) throws Exception {
+        CorsConfiguration config = new CorsConfiguration();
+        config.setAllowedOrigins(cors.allowedOrigins());
+        config.setAllowCredentials(true);
+        config.setAllowedMethods(List.of("GET", "POST", "PATCH", "DELETE"));
+        config.setAllowedHeaders(List.of("Authorization", "Content-Type", CookieEndpointCsrfFilter.HEADER,
+                "X-Request-Id"));
+        config.setExposedHeaders(List.of("X-Request-Id", "WWW-Authenticate"));
+        config.setMaxAge(Duration.ofMinutes(10));
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        source.registerCorsConfiguration("/api/**", config);
+        http.cors(AbstractHttpConfigurer::disable)
+                .addFilterAt(new ProblemCorsFilter(source, problemWriter), CorsFilter.class)
+                .addFilterAt(new CookieEndpointCsrfFilter(cors, problemWriter, events), CsrfFilter.class)
+                .addFilterBefore(new JwtAuthenticationFilter(verifier, problemWriter, meters),
+                        AnonymousAuthenticationFilter.class)
+                // Tokens, profiles and session lists must never sit in a cache.
+                .headers(h -> h.cacheControl(c -> c.disable())
+                        .addHeaderWriter(new StaticHeadersWriter("Cache-Control", "no-store")));
+    }
+
+    private HttpSecurity common(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
         return http
                 .csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -72,6 +143,16 @@ class SecurityConfiguration {
                 .headers(h -> h
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(r -> r.policy(ReferrerPolicy.NO_REFERRER))
-                        .frameOptions(f -> f.deny()));
+                        .frameOptions(f -> f.deny())
+                        .httpStrictTransportSecurity(hstsConfig -> {
+                            if (hsts) {
+                                // On every response, not only on requests that arrived over TLS: behind a
+                                // TLS-terminating load balancer the request looks like plain http here.
+                                hstsConfig.requestMatcher(AnyRequestMatcher.INSTANCE).includeSubDomains(true)
+                                        .maxAgeInSeconds(Duration.ofDays(365).toSeconds());
+                            } else {
+                                hstsConfig.disable();
+                            }
+                        }));
     }
 }

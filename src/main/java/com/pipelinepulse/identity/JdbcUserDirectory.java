@@ -1,0 +1,135 @@
+package com.pipelinepulse.identity;
+
+import com.pipelinepulse.audit.SecurityEvent;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** {@link UserDirectory} on the {@code app_user} table. */
+@Service
+class JdbcUserDirectory implements UserDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcUserDirectory.class);
+
+    private static final String COLUMNS = "id, zoho_user_id, email, display_name, region, role, status, created_at, "
+            + "last_sign_in_at";
+
+    private final JdbcClient jdbc;
+    private final IdentityProperties properties;
+    private final ApplicationEventPublisher events;
+
+    JdbcUserDirectory(JdbcClient jdbc, IdentityProperties properties, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+        this.events = events;
+    }
+
+    @Override
+    @Transactional
+    public UserAccount recordSignIn(ZohoProfile profile) {
+        if (profile.zohoUserId() == null || profile.zohoUserId().isBlank() || profile.email() == null
+                || profile.email().isBlank()) {
+            throw new IllegalArgumentException("a Zoho profile needs a user id and an email");
+        }
+        String displayName = profile.displayName() == null || profile.displayName().isBlank()
+                ? profile.email() : profile.displayName();
+        Role firstRole = properties.isAdminEmail(profile.email()) ? Role.ADMIN : Role.VIEWER;
+        String firstRegion = properties.regions().regionFor(profile.country(), profile.locale());
+        // Role and region are decided only on the first sign-in; afterwards admins own them.
+        UserRecord user = jdbc.sql("""
+                insert into app_user (zoho_user_id, email, display_name, region, role, last_sign_in_at)
+                values (:zuid, :email, :name, :region, :role, now())
+                on conflict (zoho_user_id) do update
+                   set email = excluded.email, display_name = excluded.display_name,
+                       last_sign_in_at = excluded.last_sign_in_at, updated_at = now()
+                returning %s""".formatted(COLUMNS))
+                .param("zuid", profile.zohoUserId())
+                .param("email", profile.email().trim())
+                .param("name", truncate(displayName, 200))
+                .param("region", firstRegion)
+                .param("role", firstRole.id())
+                .query(JdbcUserDirectory::map).single();
+        log.debug("Recorded sign-in of user {}", user.account().id());
+        return user.account();
+    }
+
+    @Override
+    public Optional<UserAccount> find(UUID userId) {
+        return findRecord(userId).map(UserRecord::account);
+    }
+
+    Optional<UserRecord> findRecord(UUID userId) {
+        return jdbc.sql("select " + COLUMNS + " from app_user where id = :id").param("id", userId)
+                .query(JdbcUserDirectory::map).optional();
+    }
+
+    List<UserRecord> list() {
+        return jdbc.sql("select " + COLUMNS + " from app_user order by lower(email), id")
+                .query(JdbcUserDirectory::map).list();
+    }
+
+    /**
+     * Changes role and/or region (null = leave as is) and publishes one event per changed attribute.
+     * Input must already be validated.
+     */
+    @Transactional
+    Optional<UserRecord> update(UUID userId, Role role, String region, UUID actorId) {
+        Optional<UserRecord> before = jdbc.sql("select " + COLUMNS + " from app_user where id = :id for update")
+                .param("id", userId).query(JdbcUserDirectory::map).optional();
+        if (before.isEmpty()) {
+            return before;
+        }
+        UserAccount old = before.get().account();
+        Role newRole = role == null ? old.role() : role;
+        String newRegion = region == null ? old.region() : region;
+        UserRecord after = jdbc.sql("""
+                update app_user set role = :role, region = :region, updated_at = now() where id = :id
+                returning %s""".formatted(COLUMNS))
+                .param("role", newRole.id()).param("region", newRegion).param("id", userId)
+                .query(JdbcUserDirectory::map).single();
+        if (newRole != old.role()) {
+            events.publishEvent(SecurityEvent.success(SecurityEvent.Types.ROLE_CHANGED, userId, old.email(),
+                    changeDetails(old.role().id(), newRole.id(), actorId)));
+        }
+        if (!newRegion.equals(old.region())) {
+            events.publishEvent(SecurityEvent.success(SecurityEvent.Types.REGION_CHANGED, userId, old.email(),
+                    changeDetails(old.region(), newRegion, actorId)));
+        }
+        return Optional.of(after);
+    }
+
+    private static Map<String, Object> changeDetails(String from, String to, UUID actorId) {
+        Map<String, Object> details = new HashMap<>();
+        details.put("from", from);
+        details.put("to", to);
+        details.put("by", actorId == null ? "system" : actorId.toString());
+        return details;
+    }
+
+    private static String truncate(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static UserRecord map(ResultSet rs, int row) throws SQLException {
+        UserAccount account = new UserAccount(rs.getObject("id", UUID.class), rs.getString("zoho_user_id"),
+                rs.getString("email"), rs.getString("display_name"), rs.getString("region"),
+                Role.fromId(rs.getString("role")), "ACTIVE".equals(rs.getString("status")));
+        return new UserRecord(account, rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("last_sign_in_at", OffsetDateTime.class));
+    }
+
+    /** A user with the bookkeeping columns admins see. */
+    record UserRecord(UserAccount account, OffsetDateTime createdAt, OffsetDateTime lastSignInAt) {
+    }
+}

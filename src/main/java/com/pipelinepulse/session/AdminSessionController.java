@@ -1,0 +1,44 @@
+package com.pipelinepulse.session;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.pipelinepulse.identity.UserDirectory;
+import com.pipelinepulse.web.ApiProblemException;
+import com.pipelinepulse.web.ProblemType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.UUID;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Admins end every session of a user (for example a lost laptop). */
+@RestController
+@PreAuthorize("hasRole('ADMIN')")
+@Tag(name = "Admin: users")
+class AdminSessionController {
+
+    private final RefreshTokenRotation rotation;
+    private final UserDirectory users;
+
+    AdminSessionController(RefreshTokenRotation rotation, UserDirectory users) {
+        this.rotation = rotation;
+        this.users = users;
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Revoked(int revokedSessions) {
+    }
+
+    @DeleteMapping("/api/admin/users/{id}/sessions")
+    @Operation(summary = "End every session of a user", security = @SecurityRequirement(name = "bearer"))
+    Revoked endAll(@PathVariable UUID id, @AuthenticationPrincipal AccessTokenClaims admin) {
+        if (users.find(id).isEmpty()) {
+            throw new ApiProblemException(ProblemType.NOT_FOUND, "No such user.");
+        }
+        return new Revoked(rotation.endAllSessions(id, admin.userId()));
+    }
+}

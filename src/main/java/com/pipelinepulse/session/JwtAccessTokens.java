@@ -1,0 +1,182 @@
+package com.pipelinepulse.session;
+
+import com.pipelinepulse.identity.UserAccount;
+import com.pipelinepulse.secrets.KeyRing;
+import com.pipelinepulse.secrets.SecretName;
+import com.pipelinepulse.secrets.Secrets;
+import io.jsonwebtoken.Claims;
+import io.jsonwebtoken.ExpiredJwtException;
+import io.jsonwebtoken.IncorrectClaimException;
+import io.jsonwebtoken.JwsHeader;
+import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.LocatorAdapter;
+import io.jsonwebtoken.MalformedJwtException;
+import io.jsonwebtoken.MissingClaimException;
+import io.jsonwebtoken.PrematureJwtException;
+import io.jsonwebtoken.UnsupportedJwtException;
+import io.jsonwebtoken.security.Keys;
+import io.jsonwebtoken.security.SecurityException;
+import java.security.Key;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.SecretKey;
+import org.springframework.stereotype.Component;
+
+/**
+ * Issues and verifies access tokens (docs/jwt.md). The key ring {@link SecretName#JWT_KEYS} is read at
+ * every use, so a rotated ring takes effect without a restart.
+ */
+@Component
+class JwtAccessTokens implements AccessTokenVerifier {
+
+    static final String ISSUER = "pipeline-pulse-api";
+    static final String TYPE = "at+jwt";
+    static final String ALGORITHM = "HS256";
+
+    private final Secrets secrets;
+    private final SessionProperties properties;
+    private final SessionRevocations revocations;
+
+    JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations) {
+        this.secrets = secrets;
+        this.properties = properties;
+        this.revocations = revocations;
+    }
+
+    /** A signed access token and its lifetime. */
+    record IssuedToken(String value, long expiresInSeconds) {
+    }
+
+    IssuedToken issue(UserAccount user, UUID sessionId) {
+        KeyRing ring = secrets.keyRing(SecretName.JWT_KEYS);
+        Instant now = Instant.now();
+        Instant expiry = now.plus(properties.accessTokenLifetime());
+        String token = Jwts.builder()
+                .header().type(TYPE).keyId(ring.activeKid()).and()
+                .subject(user.email())
+                .claim("user_id", user.id().toString())
+                .claim("region", user.region())
+                .claim("name", user.displayName())
+                .claim("roles", List.of(user.role().id()))
+                .issuer(ISSUER)
+                .audience().add(properties.audience()).and()
+                .id(UUID.randomUUID().toString())
+                .claim("sid", sessionId.toString())
+                .issuedAt(Date.from(now))
+                .expiration(Date.from(expiry))
+                .signWith(hmacKey(ring.activeKey()), Jwts.SIG.HS256)
+                .compact();
+        return new IssuedToken(token, properties.accessTokenLifetime().toSeconds());
+    }
+
+    @Override
+    public AccessTokenClaims verify(String compactToken) {
+        if (compactToken == null || compactToken.isBlank()) {
+            throw new InvalidAccessTokenException("malformed");
+        }
+        KeyRing ring = secrets.keyRing(SecretName.JWT_KEYS);
+        Claims claims;
+        try {
+            claims = Jwts.parser()
+                    .keyLocator(new PinnedKeyLocator(ring))
+                    .requireIssuer(ISSUER)
+                    .requireAudience(properties.audience())
+                    .clockSkewSeconds(properties.clockSkew().toSeconds())
+                    .build()
+                    .parseSignedClaims(compactToken)
+                    .getPayload();
+        } catch (InvalidAccessTokenException e) {
+            throw e;
+        } catch (ExpiredJwtException e) {
+            throw new InvalidAccessTokenException("expired");
+        } catch (PrematureJwtException e) {
+            throw new InvalidAccessTokenException("not_yet_valid");
+        } catch (IncorrectClaimException | MissingClaimException e) {
+            throw new InvalidAccessTokenException(claimReason(e.getClaimName()));
+        } catch (UnsupportedJwtException e) {
+            // alg "none" (unsecured JWS), JWE, or an unsigned payload.
+            throw new InvalidAccessTokenException("unsupported_algorithm");
+        } catch (SecurityException e) {
+            throw new InvalidAccessTokenException("bad_signature");
+        } catch (MalformedJwtException e) {
+            throw new InvalidAccessTokenException("malformed");
+        } catch (JwtException | IllegalArgumentException e) {
+            throw new InvalidAccessTokenException("malformed");
+        }
+        AccessTokenClaims verified = toClaims(claims);
+        if (verified.issuedAt().isAfter(Instant.now().plus(properties.clockSkew()))) {
+            throw new InvalidAccessTokenException("not_yet_valid");
+        }
+        if (revocations.isRevoked(verified.sessionId())) {
+            throw new InvalidAccessTokenException("session_revoked");
+        }
+        return verified;
+    }
+
+    private static String claimReason(String claim) {
+        return switch (claim == null ? "" : claim) {
+            case Claims.ISSUER -> "bad_issuer";
+            case Claims.AUDIENCE -> "bad_audience";
+            default -> "missing_claims";
+        };
+    }
+
+    private static AccessTokenClaims toClaims(Claims claims) {
+        try {
+            String sub = claims.getSubject();
+            UUID userId = UUID.fromString(claims.get("user_id", String.class));
+            UUID sid = UUID.fromString(claims.get("sid", String.class));
+            Object roles = claims.get("roles");
+            Date iat = claims.getIssuedAt();
+            Date exp = claims.getExpiration();
+            if (sub == null || claims.getId() == null || iat == null || exp == null
+                    || !(roles instanceof Collection<?> roleList)) {
+                throw new InvalidAccessTokenException("missing_claims");
+            }
+            List<String> roleIds = roleList.stream().map(String::valueOf).toList();
+            return new AccessTokenClaims(userId, sub, claims.get("name", String.class),
+                    claims.get("region", String.class), roleIds, sid, claims.getId(), iat.toInstant(),
+                    exp.toInstant());
+        } catch (IllegalArgumentException | NullPointerException | io.jsonwebtoken.RequiredTypeException e) {
+            throw new InvalidAccessTokenException("missing_claims");
+        }
+    }
+
+    static SecretKey hmacKey(byte[] key) {
+        return Keys.hmacShaKeyFor(key);
+    }
+
+    /**
+     * Refuses, before any signature work, every header that is not exactly what we issue: the algorithm is
+     * pinned (no "alg confusion" with HS384/HS512/RS256 headers on the same key), the type must be
+     * {@code at+jwt}, and the {@code kid} must be in the current ring.
+     */
+    private static final class PinnedKeyLocator extends LocatorAdapter<Key> {
+
+        private static final Set<String> TYPES = Set.of(TYPE, "application/" + TYPE);
+
+        private final KeyRing ring;
+
+        PinnedKeyLocator(KeyRing ring) {
+            this.ring = ring;
+        }
+
+        @Override
+        protected Key locate(JwsHeader header) {
+            if (!ALGORITHM.equals(header.getAlgorithm())) {
+                throw new InvalidAccessTokenException("unsupported_algorithm");
+            }
+            String type = header.getType();
+            if (type == null || !TYPES.contains(type.toLowerCase(java.util.Locale.ROOT))) {
+                throw new InvalidAccessTokenException("bad_type");
+            }
+            return ring.key(header.getKeyId()).map(JwtAccessTokens::hmacKey)
+                    .orElseThrow(() -> new InvalidAccessTokenException("unknown_kid"));
+        }
+    }
+}

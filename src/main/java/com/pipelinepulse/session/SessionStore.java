@@ -1,0 +1,152 @@
+package com.pipelinepulse.session;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code user_session} and {@code refresh_token} tables. Callers own the transactions. */
+@Repository
+class SessionStore {
+
+    /** The PostgreSQL channel on which revoked session ids are announced to every instance. */
+    static final String REVOCATION_CHANNEL = "pp_session_revoked";
+
+    private static final String SESSION_COLUMNS = "id, user_id, created_at, last_used_at, idle_expires_at, "
+            + "absolute_expires_at, user_agent, client_ip, revoked_at, revoked_by, revoked_reason";
+
+    private final JdbcClient jdbc;
+
+    SessionStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    record SessionRow(UUID id, UUID userId, Instant createdAt, Instant lastUsedAt, Instant idleExpiresAt,
+            Instant absoluteExpiresAt, String userAgent, String clientIp, Instant revokedAt, UUID revokedBy,
+            String revokedReason) {
+
+        boolean liveAt(Instant now) {
+            return revokedAt == null && now.isBefore(idleExpiresAt) && now.isBefore(absoluteExpiresAt);
+        }
+    }
+
+    record TokenRow(byte[] hash, UUID sessionId, Instant createdAt, Instant rotatedAt, boolean graceUsed) {
+    }
+
+    void insertSession(UUID id, UUID userId, Instant now, Instant idleExpiry, Instant absoluteExpiry, String userAgent,
+            String clientIp) {
+        jdbc.sql("""
+                insert into user_session (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at,
+                                          user_agent, client_ip)
+                values (:id, :user, :now, :now, :idle, :absolute, :ua, :ip)""")
+                .param("id", id).param("user", userId).param("now", ts(now)).param("idle", ts(idleExpiry))
+                .param("absolute", ts(absoluteExpiry)).param("ua", userAgent).param("ip", clientIp)
+                .update();
+    }
+
+    void insertToken(byte[] hash, UUID sessionId, Instant now) {
+        jdbc.sql("insert into refresh_token (token_hash, session_id, created_at) values (:hash, :sid, :now)")
+                .param("hash", hash).param("sid", sessionId).param("now", ts(now)).update();
+    }
+
+    Optional<TokenRow> findToken(byte[] hash) {
+        return jdbc.sql("select token_hash, session_id, created_at, rotated_at, grace_used from refresh_token "
+                + "where token_hash = :hash").param("hash", hash)
+                .query((rs, n) -> new TokenRow(rs.getBytes(1), rs.getObject(2, UUID.class), instant(rs, 3),
+                        instant(rs, 4), rs.getBoolean(5)))
+                .optional();
+    }
+
+    /** Locks the session row: concurrent refreshes of one session are serialised here. */
+    Optional<SessionRow> lockSession(UUID id) {
+        return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id for update")
+                .param("id", id).query(SessionStore::mapSession).optional();
+    }
+
+    Optional<SessionRow> findSession(UUID id) {
+        return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id")
+                .param("id", id).query(SessionStore::mapSession).optional();
+    }
+
+    List<SessionRow> liveSessionsOf(UUID userId, Instant now) {
+        return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where user_id = :user and revoked_at is null "
+                + "and idle_expires_at > :now and absolute_expires_at > :now order by created_at desc")
+                .param("user", userId).param("now", ts(now)).query(SessionStore::mapSession).list();
+    }
+
+    /** Marks every not-yet-rotated token of the session as rotated now. */
+    void rotateTokens(UUID sessionId, Instant now) {
+        jdbc.sql("update refresh_token set rotated_at = :now where session_id = :sid and rotated_at is null")
+                .param("now", ts(now)).param("sid", sessionId).update();
+    }
+
+    void markGraceUsed(byte[] hash) {
+        jdbc.sql("update refresh_token set grace_used = true where token_hash = :hash").param("hash", hash).update();
+    }
+
+    void touch(UUID sessionId, Instant now, Instant idleExpiry) {
+        jdbc.sql("update user_session set last_used_at = :now, idle_expires_at = :idle where id = :id")
+                .param("now", ts(now)).param("idle", ts(idleExpiry)).param("id", sessionId).update();
+    }
+
+    /**
+     * Revokes the session if it is not already revoked and announces it to every instance (the
+     * notification is delivered when the transaction commits). Returns whether this call revoked it.
+     */
+    boolean revoke(UUID sessionId, UUID revokedBy, String reason, Instant now) {
+        int changed = jdbc.sql("""
+                update user_session set revoked_at = :now, revoked_by = :by, revoked_reason = :reason
+                 where id = :id and revoked_at is null""")
+                .param("now", ts(now)).param("by", revokedBy).param("reason", reason).param("id", sessionId)
+                .update();
+        if (changed > 0) {
+            jdbc.sql("select pg_notify(:channel, :sid)").param("channel", REVOCATION_CHANNEL)
+                    .param("sid", sessionId.toString()).query((rs, n) -> 1).list();
+        }
+        return changed > 0;
+    }
+
+    /** Session ids revoked since {@code since}: what a (re)connecting listener may have missed. */
+    List<UUID> revokedSince(Instant since) {
+        return jdbc.sql("select id from user_session where revoked_at >= :since")
+                .param("since", ts(since)).query((rs, n) -> rs.getObject(1, UUID.class)).list();
+    }
+
+    /** Direct check, used while the revocation listener is not connected. */
+    boolean isRevoked(UUID sessionId) {
+        return jdbc.sql("select revoked_at is not null from user_session where id = :id").param("id", sessionId)
+                .query(Boolean.class).optional().orElse(false);
+    }
+
+    long countLive(Instant now) {
+        return jdbc.sql("select count(*) from user_session where revoked_at is null and idle_expires_at > :now "
+                + "and absolute_expires_at > :now").param("now", ts(now)).query(Long.class).single();
+    }
+
+    private static SessionRow mapSession(ResultSet rs, int row) throws SQLException {
+        return new SessionRow(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class),
+                instant(rs, "created_at"), instant(rs, "last_used_at"), instant(rs, "idle_expires_at"),
+                instant(rs, "absolute_expires_at"), rs.getString("user_agent"), rs.getString("client_ip"),
+                instant(rs, "revoked_at"), rs.getObject("revoked_by", UUID.class), rs.getString("revoked_reason"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}
