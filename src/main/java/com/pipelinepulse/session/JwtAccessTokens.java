@@ -102,7 +102,10 @@ class JwtAccessTokens implements AccessTokenVerifier {
             // alg "none" (unsecured JWS), JWE, or an unsigned payload.
             throw new InvalidAccessTokenException("unsupported_algorithm");
         } catch (SecurityException e) {
-            throw new InvalidAccessTokenException("bad_signature");
+            // jjwt reports an alg identifier it does not know at all ("hs256", "XYZ") as a signature failure;
+            // the test suite pins this message so an upgrade that changes it is noticed.
+            boolean unknownAlgorithm = e.getMessage() != null && e.getMessage().startsWith("Unsupported signature algorithm");
+            throw new InvalidAccessTokenException(unknownAlgorithm ? "unsupported_algorithm" : "bad_signature");
         } catch (MalformedJwtException e) {
             throw new InvalidAccessTokenException("malformed");
         } catch (JwtException | IllegalArgumentException e) {
