@@ -1,0 +1,121 @@
+package com.pipelinepulse.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.pipelinepulse.PipelinePulseApplication;
+import com.pipelinepulse.identity.Role;
+import com.pipelinepulse.identity.UserDirectory;
+import com.pipelinepulse.secrets.SecretName;
+import com.pipelinepulse.secrets.Secrets;
+import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.testsupport.TestDatabase;
+import com.pipelinepulse.testsupport.TestSessions;
+import com.pipelinepulse.testsupport.TestSessions.SignedIn;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Two instances of the application on one database: the shared test context (instance A) and a second one
+ * started here (instance B) with the same JWT key ring, as behind a load balancer. A session ended through
+ * A must be refused by B within 5 seconds. B runs with {@code pipelinepulse.openapi.enabled=false}, which
+ * also shows that the OpenAPI description is off when not enabled.
+ */
+@IntegrationTest
+class RevocationAcrossInstancesIntegrationTests {
+
+    private static ConfigurableApplicationContext instanceB;
+    private static RestClient apiB;
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    UserDirectory users;
+    @Autowired
+    SessionOpener opener;
+    @Autowired
+    JdbcClient jdbc;
+
+    TestSessions sessions;
+
+    @BeforeAll
+    static void startSecondInstance(@Autowired Secrets secrets) {
+        TestDatabase.Coordinates db = TestDatabase.coordinates();
+        instanceB = new SpringApplicationBuilder(PipelinePulseApplication.class).profiles("test")
+                .run("--server.port=0", "--management.server.port=0",
+                        "--spring.datasource.url=" + db.url(),
+                        "--spring.datasource.username=" + db.username(),
+                        "--spring.datasource.password=" + db.password(),
+                        "--" + SecretName.JWT_KEYS.environmentVariable() + "=" + secrets.require(SecretName.JWT_KEYS),
+                        "--pipelinepulse.openapi.enabled=false");
+        apiB = RestClient.create("http://127.0.0.1:" + instanceB.getEnvironment().getProperty("local.server.port"));
+    }
+
+    @AfterAll
+    static void stopSecondInstance() {
+        if (instanceB != null) {
+            instanceB.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        sessions = new TestSessions(users, opener, jdbc, mvc);
+    }
+
+    @Test
+    void aSessionEndedOnOneInstanceIsRefusedByTheOtherWithinFiveSeconds() throws Exception {
+        SignedIn me = sessions.signIn(Role.VIEWER);
+        await().atMost(Duration.ofSeconds(10)).until(() -> instanceB.getBean(SessionRevocations.class).listening());
+        assertThat(meOnB(me).getStatusCode().value()).isEqualTo(200);
+
+        Instant revokedAt = Instant.now();
+        mvc.perform(TestSessions.logout(me.refreshToken())).andExpect(status().isNoContent());
+        mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, me.bearer()))
+                .andExpect(status().isUnauthorized());
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> meOnB(me).getStatusCode().value() == 401);
+        assertThat(Duration.between(revokedAt, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        assertThat(meOnB(me).getBody()).contains("urn:pipeline-pulse:problem:invalid-token");
+    }
+
+    @Test
+    void aSessionEndedOnTheSecondInstanceIsRefusedByTheFirst() throws Exception {
+        SignedIn me = sessions.signIn(Role.ADMIN);
+        SignedIn other = sessions.signIn(Role.VIEWER);
+        assertThat(apiB.delete().uri("/api/admin/users/{id}/sessions", other.user().id())
+                .header(HttpHeaders.AUTHORIZATION, me.bearer()).retrieve().toBodilessEntity()
+                .getStatusCode().value()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, other.bearer()))
+                        .andExpect(status().isUnauthorized()));
+    }
+
+    @Test
+    void openApiIsOffUnlessEnabled() {
+        ResponseEntity<String> docs = apiB.get().uri("/v3/api-docs").retrieve()
+                .onStatus(HttpStatusCode::isError, (req, res) -> { }).toEntity(String.class);
+        assertThat(docs.getStatusCode().value()).isEqualTo(404);
+    }
+
+    private static ResponseEntity<String> meOnB(SignedIn who) {
+        return apiB.get().uri("/api/auth/me").header(HttpHeaders.AUTHORIZATION, who.bearer()).retrieve()
+                .onStatus(HttpStatusCode::isError, (req, res) -> { }).toEntity(String.class);
+    }
+}
