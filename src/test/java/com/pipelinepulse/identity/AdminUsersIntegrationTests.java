@@ -41,6 +41,8 @@ class AdminUsersIntegrationTests {
     JdbcClient jdbc;
     @Autowired
     ApplicationEvents events;
+    @Autowired
+    IdentityProperties identityProperties;
 
     TestSessions sessions;
     SignedIn admin;
@@ -193,6 +195,18 @@ class AdminUsersIntegrationTests {
                 "second.admin@example.com", "Second", "Atlantis", null));
         assertThat(secondAdmin.role()).isEqualTo(Role.ADMIN);
         assertThat(secondAdmin.region()).isEqualTo("AMER");
+    }
+
+    @Test
+    void theShippedRegionMappingBindsCountryNamesWithSpacesAndLocales() {
+        IdentityProperties.Regions regions = identityProperties.regions();
+        assertThat(regions.regionFor("United States", null)).isEqualTo("AMER");
+        assertThat(regions.regionFor("United Kingdom", null)).isEqualTo("EMEA");
+        assertThat(regions.regionFor("India", null)).isEqualTo("APAC");
+        assertThat(regions.regionFor("Australia", null)).isEqualTo("APAC");
+        assertThat(regions.regionFor(null, "de_DE")).isEqualTo("EMEA");
+        assertThat(regions.regionFor(null, "fr_FR")).isEqualTo("EMEA");
+        assertThat(regions.knownRegions()).containsExactlyInAnyOrder("AMER", "EMEA", "APAC");
     }
 
     private MockHttpServletRequestBuilder[] adminRequests(UUID id) {
