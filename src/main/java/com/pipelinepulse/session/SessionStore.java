@@ -124,6 +124,12 @@ class SessionStore {
                 .query(Boolean.class).optional().orElse(false);
     }
 
+    /** Deletes sessions revoked or expired before {@code cutoff}; refresh tokens go with them (cascade). */
+    int deleteEndedBefore(Instant cutoff) {
+        return jdbc.sql("delete from user_session where revoked_at < :cutoff or absolute_expires_at < :cutoff "
+                + "or idle_expires_at < :cutoff").param("cutoff", ts(cutoff)).update();
+    }
+
     long countLive(Instant now) {
         return jdbc.sql("select count(*) from user_session where revoked_at is null and idle_expires_at > :now "
                 + "and absolute_expires_at > :now").param("now", ts(now)).query(Long.class).single();

@@ -63,6 +63,8 @@ class SessionFlowIntegrationTests {
     MeterRegistry meters;
     @Autowired
     ActiveSessionsGauge gauge;
+    @Autowired
+    ExpiredSessionsCleanup cleanup;
 
     TestSessions sessions;
     final ObjectMapper json = new ObjectMapper();
@@ -344,6 +346,29 @@ class SessionFlowIntegrationTests {
         mvc.perform(logout(one.refreshToken())).andExpect(status().isNoContent());
         gauge.invalidate();
         assertThat(meters.get(ActiveSessionsGauge.NAME).gauge().value()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void sessionsThatEndedLongAgoAreDeletedWithTheirTokensRecentOnesAreKept() throws Exception {
+        SignedIn longGone = sessions.open(sessions.user(Role.VIEWER));
+        SignedIn recentlyEnded = sessions.open(sessions.user(Role.VIEWER));
+        SignedIn live = sessions.open(sessions.user(Role.VIEWER));
+        mvc.perform(logout(longGone.refreshToken())).andExpect(status().isNoContent());
+        mvc.perform(logout(recentlyEnded.refreshToken())).andExpect(status().isNoContent());
+        jdbc.sql("update user_session set revoked_at = now() - interval '8 days' where id = :id")
+                .param("id", longGone.sessionId()).update();
+
+        cleanup.deleteLongEndedSessions();
+
+        assertThat(sessionRows(longGone.sessionId())).isZero();
+        assertThat(jdbc.sql("select count(*) from refresh_token where session_id = :id")
+                .param("id", longGone.sessionId()).query(Long.class).single()).isZero();
+        assertThat(sessionRows(recentlyEnded.sessionId())).isOne();
+        assertThat(sessionRows(live.sessionId())).isOne();
+    }
+
+    private long sessionRows(UUID id) {
+        return jdbc.sql("select count(*) from user_session where id = :id").param("id", id).query(Long.class).single();
     }
 
     private void ageRotations(UUID sessionId, int seconds) {
