@@ -50,6 +50,12 @@ class RevocationAcrossInstancesIntegrationTests {
     SessionOpener opener;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    javax.sql.DataSource dataSource;
+    @Autowired
+    SessionStore store;
+    @Autowired
+    SessionProperties properties;
 
     TestSessions sessions;
 
@@ -105,6 +111,31 @@ class RevocationAcrossInstancesIntegrationTests {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
                 mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, other.bearer()))
                         .andExpect(status().isUnauthorized()));
+    }
+
+    @Test
+    void withoutItsListenerAnInstanceAsksTheDatabaseAndAReconnectingListenerCatchesUp() throws Exception {
+        SignedIn ended = sessions.signIn(Role.VIEWER);
+        SignedIn live = sessions.signIn(Role.VIEWER);
+        SessionRevocations disconnected = new SessionRevocations(dataSource, store, properties);
+        mvc.perform(TestSessions.logout(ended.refreshToken())).andExpect(status().isNoContent());
+
+        // Not listening: fail-safe, straight from the table.
+        assertThat(disconnected.listening()).isFalse();
+        assertThat(disconnected.isRevoked(ended.sessionId())).isTrue();
+        assertThat(disconnected.isRevoked(live.sessionId())).isFalse();
+
+        // Connecting loads what was revoked while it was away, so it knows without asking the database.
+        disconnected.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(disconnected::listening);
+            jdbc.sql("update user_session set revoked_at = null, revoked_reason = null where id = :id")
+                    .param("id", ended.sessionId()).update();
+            assertThat(disconnected.isRevoked(ended.sessionId())).isTrue();
+            assertThat(disconnected.isRevoked(live.sessionId())).isFalse();
+        } finally {
+            disconnected.stop();
+        }
     }
 
     @Test
