@@ -146,6 +146,7 @@ class ZohoSignIn {
             HttpServletResponse response) {
         try {
             Success success = attempt(callback, bindingSecret, userAgent, clientIp, response);
+            log.info("Zoho sign-in completed for user {} at data centre {}", success.userId(), success.location());
             events.publishEvent(SecurityEvent.success(SecurityEvent.Types.SIGN_IN, success.userId(), success.email(),
                     Map.of("dc", success.location())));
             return success.redirect();
