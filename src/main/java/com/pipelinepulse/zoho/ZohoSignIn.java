@@ -99,9 +99,11 @@ class ZohoSignIn {
         String target = ReturnToPolicy.accept(returnTo, spa.baseUrl()).orElseThrow(() -> new ApiProblemException(
                 ProblemType.BAD_REQUEST, "return_to must be a path inside the app, for example /pipeline."));
         Optional<String> clientId = secrets.find(SecretName.ZOHO_CLIENT_ID);
-        if (clientId.isEmpty()) {
-            log.error("Sign-in with Zoho was requested but {} is not configured",
-                    SecretName.ZOHO_CLIENT_ID.environmentVariable());
+        // Checked here, not only at the exchange: otherwise a person would go through Zoho's consent for nothing.
+        if (clientId.isEmpty() || secrets.find(SecretName.ZOHO_CLIENT_SECRET).isEmpty()) {
+            log.error("Sign-in with Zoho was requested but {} or {} is not configured",
+                    SecretName.ZOHO_CLIENT_ID.environmentVariable(),
+                    SecretName.ZOHO_CLIENT_SECRET.environmentVariable());
             throw new ApiProblemException(ProblemType.SERVICE_UNAVAILABLE, "Sign-in with Zoho is not configured.");
         }
         String state = randomToken();

@@ -3,13 +3,16 @@ package com.pipelinepulse.zoho;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.testsupport.PendingContractStandIns;
@@ -183,6 +186,36 @@ class ZohoSignInAttackIntegrationTests {
             assertThat(signInEvents().get(0).details()).containsEntry("detail", "rejected,zoho_error=invalid_code");
         } finally {
             ZohoStandIn.server().removeStub(spent);
+        }
+    }
+
+    @Test
+    void aFailureAfterTheCodeExchangeWritesNothingAndRevokesTheFreshRefreshToken() throws Exception {
+        StubMapping crmDown = ZohoStandIn.server().stubFor(WireMock
+                .get(urlPathEqualTo("/api/au/crm/v8/users")).atPriority(1)
+                .willReturn(WireMock.serviceUnavailable()));
+        try {
+            SignInBrowser browser = startedBrowser();
+            URI link = browser.link("user-au-viewer");
+            String code = SignInBrowser.query(link).get("code");
+            awaitRevocationsDone();
+            events.clear();
+            RowCounts before = RowCounts.of(jdbc);
+
+            MvcResult callback = browser.callback(link);
+
+            assertRefused(callback, "zoho_unavailable", before);
+            String issued = ZohoStandIn.server().getAllServeEvents().stream()
+                    .filter(e -> e.getRequest().getUrl().equals("/au/oauth/v2/token")
+                            && code.equals(e.getRequest().formParameter("code").firstValue()))
+                    .map(e -> e.getResponse().getBodyAsString()).findFirst().orElseThrow();
+            String refreshToken = new ObjectMapper().readTree(issued)
+                    .get("refresh_token").asText();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ZohoStandIn.server().verify(1,
+                    postRequestedFor(urlPathEqualTo("/au/oauth/v2/token/revoke"))
+                            .withQueryParam("token", equalTo(refreshToken))));
+        } finally {
+            ZohoStandIn.server().removeStub(crmDown);
         }
     }
 
