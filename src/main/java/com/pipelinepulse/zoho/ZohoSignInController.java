@@ -3,6 +3,10 @@ package com.pipelinepulse.zoho;
 import com.pipelinepulse.observability.ClientAddress;
 import com.pipelinepulse.zoho.ZohoSignIn.Callback;
 import com.pipelinepulse.zoho.ZohoSignIn.Started;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,6 +26,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Both answer 302 with {@code Cache-Control: no-store}.
  */
 @RestController
+@Tag(name = "Sign-in with Zoho", description = "Browser redirects, not XHR: see docs/authentication.md")
 class ZohoSignInController {
 
     /** Cookie binding a sign-in's state to the browser that started it. */
@@ -34,8 +39,15 @@ class ZohoSignInController {
         this.signIn = signIn;
     }
 
+    @Operation(summary = "Start sign-in with Zoho",
+            description = "Stores a one-time state (10 minutes) bound to this browser by the pp_zoho_signin cookie "
+                    + "and redirects to Zoho's consent page with PKCE S256, access_type=offline and prompt=consent.")
+    @ApiResponse(responseCode = "302", description = "To Zoho; sets the pp_zoho_signin cookie")
+    @ApiResponse(responseCode = "400", description = "return_to is not a path inside the SPA (problem+json)")
+    @ApiResponse(responseCode = "503", description = "The Zoho client is not configured (problem+json)")
     @GetMapping("/api/zoho/auth")
-    ResponseEntity<Void> start(@RequestParam(name = "return_to", required = false) String returnTo) {
+    ResponseEntity<Void> start(@Parameter(description = "Path inside the SPA to land on after sign-in, default /",
+            example = "/pipeline") @RequestParam(name = "return_to", required = false) String returnTo) {
         Started started = signIn.start(returnTo);
         // SameSite=Lax (not Strict): the cookie must come back on Zoho's top-level redirect to the callback.
         ResponseCookie cookie = stateCookie(started.bindingSecret(), SignInStateStore.LIFETIME);
@@ -46,6 +58,11 @@ class ZohoSignInController {
                 .build();
     }
 
+    @Operation(summary = "Zoho's redirect back after consent",
+            description = "Query parameters as Zoho sends them: code, state, location, accounts-server, or error. "
+                    + "Never answers with an error status: the browser is always redirected to the SPA.")
+    @ApiResponse(responseCode = "302", description = "To {spa}{return_to} with the refresh cookie, or to "
+            + "{spa}/signin-error?reason=<code>")
     @GetMapping("/api/zoho/auth/callback")
     ResponseEntity<Void> callback(HttpServletRequest request, HttpServletResponse response) {
         Callback callback = new Callback(single(request, "code"), single(request, "state"),
