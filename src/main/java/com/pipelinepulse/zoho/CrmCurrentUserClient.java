@@ -1,0 +1,40 @@
+package com.pipelinepulse.zoho;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pipelinepulse.zoho.ZohoAccountsException.Kind;
+import com.pipelinepulse.zoho.ZohoHttp.Answer;
+import java.net.URI;
+
+/** Reads the CRM's view of the signed-in user: {@code GET {api_domain}/crm/v8/users?type=CurrentUser}. */
+final class CrmCurrentUserClient {
+
+    /** The fields sign-in uses. Any of them may be null except {@code zuid} and {@code email}. */
+    record CrmCurrentUser(String crmUserId, String zuid, String email, String fullName, String country,
+            String locale) {
+    }
+
+    private final ZohoHttp http;
+
+    CrmCurrentUserClient(ZohoHttp http) {
+        this.http = http;
+    }
+
+    CrmCurrentUser currentUser(URI apiDomain, String accessToken) {
+        Answer answer = http.get(URI.create(apiDomain + "/crm/v8/users?type=CurrentUser"), accessToken,
+                "CRM current user");
+        ZohoHttp.throwIfError(answer, "CRM current user");
+        JsonNode users = answer.body() == null ? null : answer.body().get("users");
+        if (users == null || !users.isArray() || users.isEmpty()) {
+            throw new ZohoAccountsException(Kind.UNAVAILABLE, null, "CRM current user: no user in the answer");
+        }
+        JsonNode user = users.get(0);
+        return new CrmCurrentUser(text(user, "id"), text(user, "zuid"), text(user, "email"), text(user, "full_name"),
+                text(user, "country"), text(user, "locale"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.isContainerNode() || value.asText().isBlank() ? null
+                : value.asText();
+    }
+}
