@@ -49,6 +49,18 @@ class StartupSafetyValidatorTests {
     }
 
     @Test
+    void refusesBeforeAnyDataSourceIsCreated() {
+        java.util.concurrent.atomic.AtomicBoolean created = new java.util.concurrent.atomic.AtomicBoolean();
+        production().withBean("dataSource", javax.sql.DataSource.class, () -> {
+            created.set(true);
+            return new org.springframework.jdbc.datasource.SimpleDriverDataSource();
+        }).run(context -> {
+            assertRefused(context, "the JWT key ring is missing");
+            assertThat(created).isFalse();
+        });
+    }
+
+    @Test
     void refusesAJwtKeyShorterThan256Bits() {
         String shortKey = TestKeys.keyRing("short", 248);
         secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256) + "," + shortKey);
