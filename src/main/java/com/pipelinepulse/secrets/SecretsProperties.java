@@ -28,7 +28,7 @@ record SecretsProperties(@Valid @NotNull @DefaultValue Aws aws) {
      */
     record Aws(@DefaultValue("false") boolean enabled, String region, @DefaultValue("pipeline-pulse") String prefix,
             String environment, String endpoint, @DefaultValue("5m") Duration ttl,
-            @DefaultValue("2s") Duration timeout) {
+            @DefaultValue("5s") Duration timeout) {
 
         String secretId(String group) {
             return prefix + "/" + environment + "/" + group;

@@ -122,7 +122,6 @@ class StartupPathsIntegrationTests {
                 "--pipelinepulse.secrets.aws.region=" + REGION,
                 "--pipelinepulse.secrets.aws.environment=it",
                 "--pipelinepulse.secrets.aws.endpoint=" + aws.endpoint(),
-                "--pipelinepulse.secrets.aws.timeout=1s",
                 "--pipelinepulse.database.iam-auth=true",
                 "--pipelinepulse.database.region=" + REGION,
                 "--pipelinepulse.database.pool-size=3",
