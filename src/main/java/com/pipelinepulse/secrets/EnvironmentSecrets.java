@@ -9,15 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
-import org.springframework.stereotype.Component;
 
 /**
- * Secrets from the environment (environment variables, or the same names as Spring properties). In the
- * {@code local} and {@code test} profiles a missing JWT or encryption key ring is replaced by a random
- * ephemeral one, with a warning that tokens will not survive a restart.
+ * The second and third sources of {@link LayeredSecrets}: the environment (environment variables, or the
+ * same names as Spring properties), and in the {@code local} and {@code test} profiles a random ephemeral
+ * JWT or encryption key ring when none is configured, with a warning that tokens will not survive a restart.
  */
-@Component
-class EnvironmentSecrets implements Secrets {
+final class EnvironmentSecrets {
 
     private static final Logger log = LoggerFactory.getLogger(EnvironmentSecrets.class);
 
@@ -30,12 +28,12 @@ class EnvironmentSecrets implements Secrets {
         this.generateMissingKeys = environment.acceptsProfiles(Profiles.of("local", "test"));
     }
 
-    @Override
-    public Optional<String> find(SecretName name) {
+    Optional<String> fromEnvironment(SecretName name) {
         String value = environment.getProperty(name.environmentVariable());
-        if (value != null && !value.isBlank()) {
-            return Optional.of(value);
-        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    Optional<String> generatedIfAllowed(SecretName name) {
         if (generateMissingKeys && (name == SecretName.JWT_KEYS || name == SecretName.ENCRYPTION_KEYS)) {
             return Optional.of(generated(name));
         }

@@ -1,0 +1,155 @@
+package com.pipelinepulse.config;
+
+import com.pipelinepulse.secrets.KeyRing;
+import com.pipelinepulse.secrets.SecretName;
+import com.pipelinepulse.secrets.Secrets;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+
+/**
+ * What makes a configuration unsafe. Outside the {@code local} and {@code test} profiles: a missing, short
+ * (under 256 bits) or sample JWT key, a redirect URI that is not https, DEBUG or TRACE logging for the root
+ * or the application, actuator endpoints beyond health, info and prometheus. In every profile: the
+ * {@code local} profile together with AWS secrets.
+ */
+final class StartupSafetyRules {
+
+    static final int MINIMUM_KEY_BITS = 256;
+
+    /** Values published in old READMEs and sample configurations; a key equal to one is public knowledge. */
+    static final List<String> SAMPLE_JWT_KEYS = List.of(
+            "dev-secret-key-change-in-production-please",
+            "your-super-secret-production-key-change-this",
+            "dev-secret-key-change-in-production",
+            "change-me",
+            "changeme",
+            "secret");
+
+    static final Set<String> ALLOWED_ACTUATOR_ENDPOINTS = Set.of("health", "info", "prometheus");
+    static final String REDIRECT_URI = "pipelinepulse.zoho.redirect-uri";
+    static final String AWS_SECRETS_ENABLED = "pipelinepulse.secrets.aws.enabled";
+    static final String ACTUATOR_EXPOSURE = "management.endpoints.web.exposure.include";
+    private static final String APPLICATION_LOGGER = "com.pipelinepulse";
+
+    private StartupSafetyRules() {
+    }
+
+    static List<String> problems(Environment environment, Secrets secrets) {
+        List<String> problems = new ArrayList<>();
+        boolean local = environment.acceptsProfiles(Profiles.of("local"));
+        boolean test = environment.acceptsProfiles(Profiles.of("test"));
+        if (local && environment.getProperty(AWS_SECRETS_ENABLED, Boolean.class, false)) {
+            problems.add("the local profile must not be combined with AWS secrets (" + AWS_SECRETS_ENABLED
+                    + " / PP_AWS_SECRETS_ENABLED)");
+        }
+        if (local || test) {
+            return problems;
+        }
+        checkJwtKeys(secrets, problems);
+        checkRedirectUri(environment, problems);
+        checkLogLevels(environment, problems);
+        checkActuatorExposure(environment, problems);
+        return problems;
+    }
+
+    private static void checkJwtKeys(Secrets secrets, List<String> problems) {
+        Optional<String> text = secrets.find(SecretName.JWT_KEYS);
+        if (text.isEmpty()) {
+            problems.add("the JWT key ring is missing (AWS secret field jwt.keys or PP_JWT_KEYS)");
+            return;
+        }
+        if (isSampleText(text.get())) {
+            problems.add("the JWT key ring contains a documented sample value");
+            return;
+        }
+        KeyRing ring;
+        try {
+            ring = KeyRing.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            // KeyRing's messages name the position of a bad entry, never its value.
+            problems.add("the JWT key ring is malformed: " + e.getMessage());
+            return;
+        }
+        for (String kid : ring.kids()) {
+            byte[] key = ring.key(kid).orElseThrow();
+            if (key.length * 8 < MINIMUM_KEY_BITS) {
+                problems.add("JWT key '" + kid + "' is shorter than " + MINIMUM_KEY_BITS + " bits");
+            }
+            if (isSample(key)) {
+                problems.add("JWT key '" + kid + "' is a documented sample value");
+            }
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private static boolean isSample(byte[] key) {
+        String asText = new String(key, StandardCharsets.UTF_8);
+        return SAMPLE_JWT_KEYS.stream().anyMatch(sample -> sample.equalsIgnoreCase(asText));
+    }
+
+    /** A sample pasted as the base64url text of a key (it decodes to noise but is still public). */
+    private static boolean isSampleText(String ring) {
+        for (String entry : ring.split(",")) {
+            String trimmed = entry.trim();
+            String key = trimmed.substring(trimmed.indexOf(':') + 1);
+            if (SAMPLE_JWT_KEYS.stream().anyMatch(s -> s.equalsIgnoreCase(key) || s.equalsIgnoreCase(trimmed))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkRedirectUri(Environment environment, List<String> problems) {
+        String value = environment.getProperty(REDIRECT_URI);
+        if (value == null || value.isBlank()) {
+            problems.add("the OAuth redirect URI is not set (" + REDIRECT_URI + " / PP_ZOHO_REDIRECT_URI)");
+            return;
+        }
+        URI uri;
+        try {
+            uri = URI.create(value.trim());
+        } catch (IllegalArgumentException e) {
+            problems.add("the OAuth redirect URI (" + REDIRECT_URI + ") is not a valid URI");
+            return;
+        }
+        if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+            problems.add("the OAuth redirect URI (" + REDIRECT_URI + ") is not an https URL");
+        }
+    }
+
+    private static void checkLogLevels(Environment environment, List<String> problems) {
+        Map<String, String> levels = Binder.get(environment)
+                .bind("logging.level", Bindable.mapOf(String.class, String.class)).orElse(Map.of());
+        levels.forEach((logger, level) -> {
+            boolean covered = logger.equalsIgnoreCase("root") || logger.equals(APPLICATION_LOGGER)
+                    || logger.startsWith(APPLICATION_LOGGER + ".");
+            String normalised = level == null ? "" : level.trim().toUpperCase(Locale.ROOT);
+            if (covered && (normalised.equals("DEBUG") || normalised.equals("TRACE") || normalised.equals("ALL"))) {
+                problems.add("log level of '" + logger + "' is " + normalised
+                        + " (logging.level." + logger + "); production logs at INFO or above");
+            }
+        });
+    }
+
+    private static void checkActuatorExposure(Environment environment, List<String> problems) {
+        String include = environment.getProperty(ACTUATOR_EXPOSURE, "");
+        for (String endpoint : include.split(",")) {
+            String name = endpoint.trim();
+            if (!name.isEmpty() && !ALLOWED_ACTUATOR_ENDPOINTS.contains(name)) {
+                problems.add("actuator exposes '" + name + "' over HTTP (" + ACTUATOR_EXPOSURE
+                        + "); only health, info and prometheus are allowed");
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package com.pipelinepulse.database;
+
+import com.pipelinepulse.secrets.Secrets;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsUtilities;
+
+/**
+ * The HikariCP pool. Where to connect comes from Boot's {@link JdbcConnectionDetails} when a bean supplies
+ * them (tests, service connections), else from {@code spring.datasource.url/username}; how to authenticate
+ * from {@link AuthenticatingDataSource}. Pool settings under {@code spring.datasource.hikari.*} still apply.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({DatabaseProperties.class, DataSourceProperties.class})
+class DataSourceConfiguration {
+
+    @Bean
+    DatabaseAuthentication databaseAuthentication(DatabaseProperties properties,
+            ObjectProvider<MeterRegistry> meters) {
+        return new DatabaseAuthentication(meters.getIfAvailable(SimpleMeterRegistry::new), properties.iamAuth());
+    }
+
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(ObjectProvider<JdbcConnectionDetails> connectionDetails,
+            DataSourceProperties dataSourceProperties, DatabaseProperties properties, Secrets secrets,
+            DatabaseAuthentication authentication) {
+        JdbcConnectionDetails details = connectionDetails.getIfAvailable(() -> fromProperties(dataSourceProperties));
+        String url = details.getJdbcUrl();
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException("the database URL is not set (PP_DATABASE_URL / spring.datasource.url)");
+        }
+        RdsIamTokens iamTokens = properties.iamAuth() ? iamTokens(url, details.getUsername(), properties) : null;
+        HikariDataSource pool = new HikariDataSource();
+        pool.setMaximumPoolSize(properties.poolSize());
+        pool.setDataSource(new AuthenticatingDataSource(url, details.getUsername(), details::getPassword,
+                pool.getDataSourceProperties(), properties.connectTimeout(), secrets, iamTokens, authentication));
+        return pool;
+    }
+
+    @Bean
+    DatabaseAuthHealthIndicator databaseAuthHealthIndicator(DatabaseAuthentication authentication) {
+        return new DatabaseAuthHealthIndicator(authentication);
+    }
+
+    static RdsIamTokens iamTokens(String jdbcUrl, String user, DatabaseProperties properties) {
+        if (properties.region() == null || properties.region().isBlank()) {
+            throw new IllegalStateException(
+                    "pipelinepulse.database.region (PP_AWS_REGION) must be set when RDS IAM authentication is on");
+        }
+        if (user == null || user.isBlank()) {
+            throw new IllegalStateException(
+                    "the database user (PP_DATABASE_USERNAME) must be set when RDS IAM authentication is on");
+        }
+        URI target = URI.create(jdbcUrl.substring("jdbc:".length()));
+        if (target.getHost() == null) {
+            throw new IllegalStateException("RDS IAM authentication needs a single-host database URL");
+        }
+        int port = target.getPort() > 0 ? target.getPort() : 5432;
+        Region region = Region.of(properties.region());
+        RdsUtilities rds = RdsUtilities.builder().region(region)
+                .credentialsProvider(DefaultCredentialsProvider.builder().build()).build();
+        return new RdsIamTokens(rds, target.getHost(), port, user, region, Clock.systemUTC());
+    }
+
+    private static JdbcConnectionDetails fromProperties(DataSourceProperties properties) {
+        return new JdbcConnectionDetails() {
+            @Override
+            public String getJdbcUrl() {
+                return properties.getUrl();
+            }
+
+            @Override
+            public String getUsername() {
+                return properties.getUsername();
+            }
+
+            @Override
+            public String getPassword() {
+                return properties.getPassword();
+            }
+        };
+    }
+}

@@ -1,0 +1,174 @@
+package com.pipelinepulse.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pipelinepulse.secrets.SecretName;
+import com.pipelinepulse.secrets.Secrets;
+import com.pipelinepulse.testsupport.TestKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * Each refusal of the start-up validator, in a real (small) application context: the context fails with
+ * a message naming the problem and never the value. The whole production configuration starting is shown
+ * by {@code RouteInventoryIntegrationTests}.
+ */
+class StartupSafetyValidatorTests {
+
+    private static final String HTTPS_REDIRECT = "https://api.example.com/api/zoho/auth/callback";
+
+    private final Map<SecretName, String> secretValues = new EnumMap<>(SecretName.class);
+
+    private ApplicationContextRunner production() {
+        return new ApplicationContextRunner()
+                .withUserConfiguration(StartupSafetyConfiguration.class)
+                .withBean(Secrets.class, () -> name -> Optional.ofNullable(secretValues.get(name)))
+                .withPropertyValues(
+                        StartupSafetyRules.REDIRECT_URI + "=" + HTTPS_REDIRECT,
+                        "management.endpoints.web.exposure.include=health,info,prometheus",
+                        "logging.level.root=INFO");
+    }
+
+    @Test
+    void aProductionLikeConfigurationStarts() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256) + "," + TestKeys.keyRing("k0", 512));
+        production().run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void refusesAMissingJwtKey() {
+        production().run(context -> assertRefused(context, "the JWT key ring is missing"));
+    }
+
+    @Test
+    void refusesBeforeAnyDataSourceIsCreated() {
+        java.util.concurrent.atomic.AtomicBoolean created = new java.util.concurrent.atomic.AtomicBoolean();
+        production().withBean("dataSource", javax.sql.DataSource.class, () -> {
+            created.set(true);
+            return new org.springframework.jdbc.datasource.SimpleDriverDataSource();
+        }).run(context -> {
+            assertRefused(context, "the JWT key ring is missing");
+            assertThat(created).isFalse();
+        });
+    }
+
+    @Test
+    void refusesAJwtKeyShorterThan256Bits() {
+        String shortKey = TestKeys.keyRing("short", 248);
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256) + "," + shortKey);
+        production().run(context -> {
+            assertRefused(context, "JWT key 'short' is shorter than 256 bits");
+            assertThat(failure(context)).doesNotContain(shortKey.substring(6));
+        });
+    }
+
+    @Test
+    void refusesAMalformedKeyRingWithoutQuotingIt() {
+        String malformed = TestKeys.randomBase64Url(40);
+        secretValues.put(SecretName.JWT_KEYS, malformed);
+        production().run(context -> {
+            assertRefused(context, "the JWT key ring is malformed: key ring entry 1 is not of the form");
+            assertThat(failure(context)).doesNotContain(malformed);
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev-secret-key-change-in-production-please",
+            "your-super-secret-production-key-change-this", "dev-secret-key-change-in-production"})
+    void refusesADocumentedSampleKey(String sample) {
+        // As the key text itself (the old product's form) ...
+        secretValues.put(SecretName.JWT_KEYS, "k1:" + sample);
+        production().run(context -> {
+            assertRefused(context, "documented sample value");
+            assertThat(failure(context)).doesNotContain(sample);
+        });
+        // ... and base64url-encoded, which decodes to the sample.
+        secretValues.put(SecretName.JWT_KEYS, "k1:" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(sample.getBytes(StandardCharsets.UTF_8)));
+        production().run(context -> assertRefused(context, "JWT key 'k1' is a documented sample value"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://api.example.com/api/zoho/auth/callback", "/api/zoho/auth/callback",
+            "ftp://api.example.com/cb"})
+    void refusesARedirectUriThatIsNotHttps(String uri) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues(StartupSafetyRules.REDIRECT_URI + "=" + uri).run(context -> {
+            assertRefused(context, "the OAuth redirect URI (pipelinepulse.zoho.redirect-uri) is not an https URL");
+            assertThat(failure(context)).doesNotContain(uri);
+        });
+    }
+
+    @Test
+    void refusesAMissingRedirectUri() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues(StartupSafetyRules.REDIRECT_URI + "=")
+                .run(context -> assertRefused(context, "the OAuth redirect URI is not set"));
+    }
+
+    @Test
+    void refusesTheLocalProfileWithAwsSecrets() {
+        production().withPropertyValues("spring.profiles.active=local", "pipelinepulse.secrets.aws.enabled=true")
+                .run(context -> assertRefused(context,
+                        "the local profile must not be combined with AWS secrets"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"logging.level.root=DEBUG", "logging.level.root=trace",
+            "logging.level.com.pipelinepulse=DEBUG", "logging.level.com.pipelinepulse.secrets=TRACE"})
+    void refusesDebugOrTraceLogging(String setting) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        String logger = setting.substring("logging.level.".length(), setting.indexOf('='));
+        production().withPropertyValues(setting)
+                .run(context -> assertRefused(context, "log level of '" + logger + "' is "));
+    }
+
+    @Test
+    void otherLibrariesMayLogAtDebug() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues("logging.level.org.flywaydb=DEBUG")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"*", "health,info,prometheus,env", "health,loggers"})
+    void refusesActuatorEndpointsBeyondHealthInfoAndPrometheus(String exposure) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues("management.endpoints.web.exposure.include=" + exposure)
+                .run(context -> assertRefused(context, "only health, info and prometheus are allowed"));
+    }
+
+    @Test
+    void localAndTestProfilesAreNotHeldToProductionRules() {
+        for (String profile : new String[] {"local", "test"}) {
+            new ApplicationContextRunner()
+                    .withUserConfiguration(StartupSafetyConfiguration.class)
+                    .withBean(Secrets.class, () -> name -> Optional.empty())
+                    .withPropertyValues("spring.profiles.active=" + profile, "logging.level.root=DEBUG",
+                            StartupSafetyRules.REDIRECT_URI + "=http://localhost:8080/api/zoho/auth/callback")
+                    .run(context -> assertThat(context).hasNotFailed());
+        }
+    }
+
+    private static void assertRefused(AssertableApplicationContext context, String problem) {
+        assertThat(context).hasFailed();
+        assertThat(context.getStartupFailure()).rootCause().isInstanceOf(UnsafeConfigurationException.class);
+        assertThat(failure(context)).contains(problem);
+    }
+
+    private static String failure(AssertableApplicationContext context) {
+        Throwable root = context.getStartupFailure();
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+}

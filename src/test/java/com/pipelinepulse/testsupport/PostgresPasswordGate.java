@@ -1,0 +1,194 @@
+package com.pipelinepulse.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
+
+/**
+ * A loopback stand-in for the authentication step of a PostgreSQL server, in front of the real one.
+ *
+ * <p>The test PostgreSQL trusts loopback connections (any password is accepted), so it cannot reject a
+ * credential itself. This gate speaks the PostgreSQL wire protocol for the start-up: it declines TLS, asks
+ * the client for a cleartext password (AuthenticationCleartextPassword), and checks it with the given rule.
+ * A rejected password gets the server's own answer ({@code FATAL 28P01 password authentication failed});
+ * an accepted one is followed by the client's original start-up message being relayed to the real
+ * PostgreSQL, which answers AuthenticationOk and serves every query from then on.
+ */
+public final class PostgresPasswordGate implements AutoCloseable {
+
+    private static final int SSL_REQUEST = 80877103;
+    private static final int GSS_REQUEST = 80877104;
+
+    private final ServerSocket server;
+    private final String targetHost;
+    private final int targetPort;
+    private final BiPredicate<String, String> accepts;
+    private final List<String> passwordsSeen = new CopyOnWriteArrayList<>();
+    private final List<Boolean> outcomes = new CopyOnWriteArrayList<>();
+
+    /** @param accepts (user, password) -> whether to let the connection through */
+    public PostgresPasswordGate(String targetHost, int targetPort, BiPredicate<String, String> accepts)
+            throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.accepts = accepts;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::acceptLoop, "pg-password-gate");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Every password presented, in order (to check that none of them was ever logged). */
+    public List<String> passwordsSeen() {
+        return List.copyOf(passwordsSeen);
+    }
+
+    /** Whether each presented password was accepted, in order. */
+    public List<Boolean> outcomes() {
+        return List.copyOf(outcomes);
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Thread t = new Thread(() -> handle(client), "pg-password-gate-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                // Closed.
+            }
+        }
+    }
+
+    private void handle(Socket client) {
+        try {
+            DataInputStream in = new DataInputStream(client.getInputStream());
+            DataOutputStream out = new DataOutputStream(client.getOutputStream());
+            byte[] startup;
+            while (true) {
+                int length = in.readInt();
+                byte[] body = new byte[length - 4];
+                in.readFully(body);
+                int code = ((body[0] & 0xff) << 24) | ((body[1] & 0xff) << 16) | ((body[2] & 0xff) << 8) | (body[3] & 0xff);
+                if (code == SSL_REQUEST || code == GSS_REQUEST) {
+                    out.writeByte('N');
+                    out.flush();
+                    continue;
+                }
+                ByteArrayOutputStream raw = new ByteArrayOutputStream();
+                new DataOutputStream(raw).writeInt(length);
+                raw.write(body);
+                startup = raw.toByteArray();
+                break;
+            }
+            String user = parameter(startup, "user");
+            out.writeByte('R');
+            out.writeInt(8);
+            out.writeInt(3); // AuthenticationCleartextPassword
+            out.flush();
+            if (in.readByte() != 'p') {
+                client.close();
+                return;
+            }
+            byte[] message = new byte[in.readInt() - 4];
+            in.readFully(message);
+            String password = new String(message, 0, message.length - 1, StandardCharsets.UTF_8);
+            passwordsSeen.add(password);
+            boolean ok = accepts.test(user, password);
+            outcomes.add(ok);
+            if (!ok) {
+                reject(out, user);
+                client.close();
+                return;
+            }
+            Socket upstream = new Socket();
+            upstream.connect(new InetSocketAddress(targetHost, targetPort), 2_000);
+            upstream.getOutputStream().write(startup);
+            upstream.getOutputStream().flush();
+            pipe(client.getInputStream(), upstream.getOutputStream(), client, upstream);
+            pipe(upstream.getInputStream(), client.getOutputStream(), upstream, client);
+        } catch (IOException e) {
+            closeQuietly(client);
+        }
+    }
+
+    private static void reject(DataOutputStream out, String user) throws IOException {
+        ByteArrayOutputStream fields = new ByteArrayOutputStream();
+        field(fields, 'S', "FATAL");
+        field(fields, 'V', "FATAL");
+        field(fields, 'C', "28P01");
+        field(fields, 'M', "password authentication failed for user \"" + user + "\"");
+        fields.write(0);
+        byte[] body = fields.toByteArray();
+        out.writeByte('E');
+        out.writeInt(body.length + 4);
+        out.write(body);
+        out.flush();
+    }
+
+    private static void field(ByteArrayOutputStream out, char type, String value) {
+        out.write(type);
+        out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+    }
+
+    private static String parameter(byte[] startup, String name) {
+        // length(4) + protocol(4), then name\0value\0 pairs, then \0
+        String[] parts = new String(startup, 8, startup.length - 8, StandardCharsets.UTF_8).split("\0");
+        for (int i = 0; i + 1 < parts.length; i += 2) {
+            if (parts[i].equals(name)) {
+                return parts[i + 1];
+            }
+        }
+        return "";
+    }
+
+    private static void pipe(InputStream from, OutputStream to, Socket a, Socket b) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try {
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    to.write(buffer, 0, n);
+                    to.flush();
+                }
+            } catch (IOException e) {
+                // The other side went away.
+            } finally {
+                closeQuietly(a);
+                closeQuietly(b);
+            }
+        }, "pg-password-gate-pipe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Nothing left to do.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
