@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.springframework.http.HttpHeaders;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -107,7 +108,7 @@ class AuditController {
         return new ApiProblemException(ProblemType.VALIDATION_FAILED.slug(), ProblemType.VALIDATION_FAILED.title(),
                 400, "Query parameter '" + parameter + "' must be " + expected + ".",
                 Map.of("errors", List.of(Map.of("field", parameter, "message", "must be " + expected))),
-                new org.springframework.http.HttpHeaders());
+                new HttpHeaders());
     }
 
     /** One page: {@code next_cursor} is absent on the last page. */
