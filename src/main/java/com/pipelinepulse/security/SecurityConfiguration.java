@@ -69,6 +69,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/auth/refresh", "/api/auth/logout").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/auth/me", "/api/auth/sessions").authenticated()
                         .requestMatchers(HttpMethod.DELETE, "/api/auth/sessions/*").authenticated()
+                        // Administration (audit trail, users): admins only; controllers check the role again.
                         .requestMatchers("/api/admin/**").hasRole("ADMIN")
                         .anyRequest().denyAll());
         apiAuthentication(http);

@@ -1,0 +1,101 @@
+package com.pipelinepulse.audit;
+
+import com.pipelinepulse.observability.ClientAddress;
+import com.pipelinepulse.observability.LogMasking;
+import com.pipelinepulse.observability.MetricNames;
+import com.pipelinepulse.observability.RequestIdFilter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Writes one audit row per {@link SecurityEvent}, synchronously and in a transaction of its own, adding the
+ * time and, inside a request, the client IP, user agent and request id. The subject and every string in the
+ * details go through {@link LogMasking} first, and detail keys with sensitive names are masked whole.
+ *
+ * <p>A failed write does not fail the operation that published the event (a sign-in must not break because
+ * the trail is unavailable); it is logged, counted ({@value MetricNames#AUDIT_WRITE_FAILURES}) and shows in
+ * the {@code auth} health indicator.
+ */
+@Component
+class SecurityEventRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityEventRecorder.class);
+
+    static final int USER_AGENT_MAX = 256;
+    static final int SUBJECT_MAX = 320;
+
+    private final SecurityAuditTrail trail;
+    private final Counter writeFailures;
+
+    SecurityEventRecorder(SecurityAuditTrail trail, MeterRegistry meters) {
+        this.trail = trail;
+        this.writeFailures = Counter.builder(MetricNames.AUDIT_WRITE_FAILURES)
+                .description("Security events that could not be stored in the audit trail").register(meters);
+    }
+
+    @EventListener
+    void on(SecurityEvent event) {
+        HttpServletRequest request = currentRequest();
+        AuditRecord record = new AuditRecord(null, Instant.now().truncatedTo(ChronoUnit.MICROS), event.type(),
+                event.outcome(), event.userId(), truncate(LogMasking.mask(event.subject()), SUBJECT_MAX),
+                request == null ? null : truncate(ClientAddress.of(request), 64),
+                request == null ? null : truncate(request.getHeader(HttpHeaders.USER_AGENT), USER_AGENT_MAX),
+                request == null ? null : RequestIdFilter.of(request),
+                maskDetails(event.details()));
+        try {
+            trail.append(record);
+        } catch (DataAccessException | IllegalArgumentException e) {
+            writeFailures.increment();
+            log.error("Could not store security event {} ({}) in the audit trail", event.type(), event.outcome(), e);
+        }
+    }
+
+    private static HttpServletRequest currentRequest() {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        return attributes instanceof ServletRequestAttributes servlet ? servlet.getRequest() : null;
+    }
+
+    static Map<String, Object> maskDetails(Map<String, ?> details) {
+        Map<String, Object> masked = new LinkedHashMap<>();
+        details.forEach((key, value) -> masked.put(key,
+                LogMasking.isSensitiveFieldName(key) ? LogMasking.MASK : maskValue(value)));
+        return masked;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object maskValue(Object value) {
+        if (value instanceof CharSequence text) {
+            return LogMasking.mask(text.toString());
+        }
+        if (value instanceof Map<?, ?> map) {
+            return maskDetails((Map<String, ?>) map);
+        }
+        if (value instanceof Collection<?> items) {
+            return items.stream().map(SecurityEventRecorder::maskValue).toList();
+        }
+        if (value == null || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        // Enums, UUIDs, instants...: their text form, masked like any other text.
+        return LogMasking.mask(value.toString());
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

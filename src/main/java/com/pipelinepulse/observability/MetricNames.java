@@ -1,0 +1,37 @@
+package com.pipelinepulse.observability;
+
+/**
+ * Micrometer names of this service's own metrics (Prometheus: dots become underscores, counters gain
+ * {@code _total}). docs/observability.md lists each with its labels and the module that provides it; alert
+ * rules and dashboards depend on them, so never rename one.
+ */
+public final class MetricNames {
+
+    /** Counter, tag {@code outcome} (success, failure): completed and failed sign-ins. */
+    public static final String SIGN_INS = "pipelinepulse.auth.sign_ins";
+    /** Counter, tag {@code outcome}: refresh-token rotations. */
+    public static final String REFRESHES = "pipelinepulse.auth.refreshes";
+    /** Counter: an already-rotated refresh token was presented (the session was revoked). */
+    public static final String REFRESH_REUSE = "pipelinepulse.auth.refresh_reuse";
+    /** Counter: sign-outs. */
+    public static final String LOGOUTS = "pipelinepulse.auth.logouts";
+    /** Counter: sessions ended by their owner or an admin. */
+    public static final String SESSIONS_REVOKED = "pipelinepulse.auth.sessions_revoked";
+    /** Counter: accounts or addresses locked out after repeated failures. */
+    public static final String LOCKOUTS = "pipelinepulse.auth.lockouts";
+    /** Counter: requests refused by a rate limit. */
+    public static final String RATE_LIMIT_REJECTIONS = "pipelinepulse.ratelimit.rejections";
+    /** Counter: Zoho connections that moved to REAUTH_REQUIRED. */
+    public static final String ZOHO_REAUTH_REQUIRED = "pipelinepulse.zoho.reauth_required";
+    /** Counter: a secret was served by the fallback source (environment) although AWS is configured. */
+    public static final String SECRETS_FALLBACKS = "pipelinepulse.secrets.fallbacks";
+    /** Counter, tags {@code type}, {@code outcome}: security events received by the audit trail. */
+    public static final String AUDIT_EVENTS = "pipelinepulse.audit.events";
+    /** Counter: security events that could not be stored in the audit trail. */
+    public static final String AUDIT_WRITE_FAILURES = "pipelinepulse.audit.write_failures";
+    /** Gauge, tag {@code check} (readiness, db, auth): 1 when that health check is UP, else 0. */
+    public static final String HEALTH_STATUS = "pipelinepulse.health.status";
+
+    private MetricNames() {
+    }
+}
