@@ -40,6 +40,10 @@ public class TestPipelinePulseApplication {
                 System.setProperty(name, value);
             }
         });
+        if (setting("PP_ZOHO_REDIRECT_URI", null) == null) {
+            // Resolved by Spring when read, so it follows SERVER_PORT.
+            System.setProperty("pipelinepulse.zoho.redirect-uri", "http://localhost:${server.port}/api/zoho/auth/callback");
+        }
         System.setProperty("pp.stand-in.base-url", standIn.baseUrl());
         // This main runs on the test classpath, where Boot's Docker Compose support is present: never start it here.
         System.setProperty("spring.docker.compose.enabled", "false");
