@@ -3,7 +3,7 @@ package com.pipelinepulse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pipelinepulse.secrets.SecretName;
-import com.pipelinepulse.testsupport.ZohoStandIn;
+import com.pipelinepulse.testsupport.ZohoStandInServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +78,7 @@ class ComposeSettingsTests {
             String[] pair = entry.split("=", 2);
             table.put(pair[0].trim(), pair[1].trim());
         }
-        assertThat(table.keySet()).containsExactlyInAnyOrderElementsOf(ZohoStandIn.DATA_CENTRES);
+        assertThat(table.keySet()).containsExactlyInAnyOrderElementsOf(ZohoStandInServer.DATA_CENTRES);
         table.forEach((loc, server) -> assertThat(server).isEqualTo(standInUrl + "/" + loc));
 
         // Inside the API container that same URL reaches the stand-in through the relay in its network namespace.

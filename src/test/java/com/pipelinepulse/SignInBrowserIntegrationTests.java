@@ -3,7 +3,7 @@ package com.pipelinepulse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pipelinepulse.testsupport.TestDatabaseConfiguration;
-import com.pipelinepulse.testsupport.ZohoStandIn;
+import com.pipelinepulse.testsupport.ZohoStandInServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -79,7 +79,7 @@ class SignInBrowserIntegrationTests {
     /** Picked before the context starts: the redirect URI and the SPA's config must name the API's port. */
     static final int API_PORT = freePort();
 
-    static ZohoStandIn standIn;
+    static ZohoStandInServer standIn;
     static HttpServer spa;
 
     WebDriver browser;
@@ -101,7 +101,7 @@ class SignInBrowserIntegrationTests {
 
     @DynamicPropertySource
     static void pointTheApiAtTheStandInAndTheSpa(DynamicPropertyRegistry registry) {
-        standIn = ZohoStandIn.start(0);
+        standIn = ZohoStandInServer.start(0);
         spa = startSpa();
         String spaOrigin = "http://localhost:" + spa.getAddress().getPort();
         String redirectUri = "http://localhost:" + API_PORT + "/api/zoho/auth/callback";

@@ -1,6 +1,6 @@
 package com.pipelinepulse;
 
-import com.pipelinepulse.testsupport.ZohoStandIn;
+import com.pipelinepulse.testsupport.ZohoStandInServer;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,7 +31,7 @@ import org.testcontainers.containers.PostgreSQLContainer;
 public class TestPipelinePulseApplication {
 
     public static void main(String[] args) {
-        ZohoStandIn standIn = ZohoStandIn.start(Integer.parseInt(setting("PP_STAND_IN_PORT", "8090")));
+        ZohoStandInServer standIn = ZohoStandInServer.start(Integer.parseInt(setting("PP_STAND_IN_PORT", "8090")));
         Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "zoho-stand-in-stop"));
 
         // System properties outrank the configuration files, so the stand-in wins over any Zoho URL there.
@@ -95,7 +95,7 @@ public class TestPipelinePulseApplication {
         ApplicationListener<ApplicationReadyEvent> printWhereToGo(Environment environment) {
             return event -> {
                 String api = "http://localhost:" + environment.getProperty("local.server.port");
-                String users = ZohoStandIn.sampleUsers().stream()
+                String users = ZohoStandInServer.sampleUsers().stream()
                         .map(u -> String.format("  %-11s %-14s %-26s data centre %s (%s)", u.key(), u.name(), u.email(),
                                 u.loc(), u.country()))
                         .collect(Collectors.joining("\n"));

@@ -17,13 +17,14 @@ import java.util.stream.Collectors;
 
 /**
  * The repository's Zoho stand-in (src/test/resources/zoho-stand-in, see its README) served in-process by WireMock
- * with global response templating, for tests and for {@code ./mvnw spring-boot:test-run}.
+ * with global response templating, on a port of the caller's choice and owned by the caller (for
+ * {@code ./mvnw spring-boot:test-run} on 8090, and for the browser test).
  *
  * <p>Its base URL always names {@code localhost}: the stand-in renders the accounts server of a data centre from
  * the Host header the caller used, so the browser, the API and the configured data-centre table must all say
  * the same host for the callback's {@code accounts-server} to match.
  */
-public final class ZohoStandIn implements AutoCloseable {
+public final class ZohoStandInServer implements AutoCloseable {
 
     /** Every data centre the stand-in serves, as {@code B/<loc>} (its README). */
     public static final List<String> DATA_CENTRES = List.of("us", "eu", "in", "au", "jp", "ca", "sa", "uk", "cn");
@@ -38,18 +39,18 @@ public final class ZohoStandIn implements AutoCloseable {
 
     private final WireMockServer server;
 
-    private ZohoStandIn(WireMockServer server) {
+    private ZohoStandInServer(WireMockServer server) {
         this.server = server;
     }
 
     /** Starts the stand-in on {@code port} (0 picks a free one). */
-    public static ZohoStandIn start(int port) {
+    public static ZohoStandInServer start(int port) {
         WireMockServer server = new WireMockServer(options()
                 .port(port)
                 .usingFilesUnderClasspath("zoho-stand-in")
                 .globalTemplating(true));
         server.start();
-        return new ZohoStandIn(server);
+        return new ZohoStandInServer(server);
     }
 
     public int port() {
@@ -85,7 +86,7 @@ public final class ZohoStandIn implements AutoCloseable {
     /** The sample users, read from the sign-in page template so that this list never drifts from the page. */
     public static List<SampleUser> sampleUsers() {
         String page;
-        try (InputStream in = ZohoStandIn.class.getResourceAsStream("/zoho-stand-in/__files/authorize.html")) {
+        try (InputStream in = ZohoStandInServer.class.getResourceAsStream("/zoho-stand-in/__files/authorize.html")) {
             if (in == null) {
                 throw new IllegalStateException("zoho-stand-in/__files/authorize.html is not on the classpath");
             }
