@@ -98,5 +98,6 @@ token=$(sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' <<<"${body}")
 [[ -n "${token}" ]] || fail "POST /api/auth/refresh with the cookie gave no access token"
 me=$(curl -sS -m 10 -H "Authorization: Bearer ${token}" "${api}/api/auth/me")
 grep -q '"Ada Admin"' <<<"${me}" || fail "GET /api/auth/me does not name Ada Admin"
-say "refresh gave an access token and /api/auth/me names Ada Admin"
+grep -q '"admin"' <<<"${me}" || fail "GET /api/auth/me does not give Ada Admin the admin role (local PP_ADMIN_EMAILS)"
+say "refresh gave an access token and /api/auth/me names Ada Admin, an admin"
 say "passed: the no-Docker path starts and serves a sign-in through the in-process stand-in"

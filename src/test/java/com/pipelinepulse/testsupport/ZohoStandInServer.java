@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  *
  * <p>Its base URL always names {@code localhost}: the stand-in renders the accounts server of a data centre from
  * the Host header the caller used, so the browser, the API and the configured data-centre table must all say
- * the same host for the callback's {@code accounts-server} to match.
+ * the same host for the callback's {@code accounts-server} to match. It listens on the loopback address only.
  */
 public final class ZohoStandInServer implements AutoCloseable {
 
@@ -47,6 +47,7 @@ public final class ZohoStandInServer implements AutoCloseable {
     public static ZohoStandInServer start(int port) {
         WireMockServer server = new WireMockServer(options()
                 .port(port)
+                .bindAddress("127.0.0.1")
                 .usingFilesUnderClasspath("zoho-stand-in")
                 .globalTemplating(true));
         server.start();
