@@ -1,0 +1,121 @@
+package com.pipelinepulse;
+
+import com.pipelinepulse.testsupport.ZohoStandInServer;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * The API for a machine without Docker or Zoho credentials: {@code ./mvnw spring-boot:test-run}.
+ *
+ * <p>Starts the repository's Zoho stand-in in-process on {@code PP_STAND_IN_PORT} (default 8090), then the real
+ * application in the {@code local} profile pointed at it. PostgreSQL comes from {@code PP_DATABASE_URL} (with
+ * {@code PP_DATABASE_USERNAME}, {@code PP_DATABASE_PASSWORD}); without it, from Testcontainers when a Docker engine
+ * answers; otherwise the {@code local} profile's default {@code jdbc:postgresql://localhost:5432/pipelinepulse}.
+ * When ready it prints the URL to open and the stand-in's sample users.
+ */
+public class TestPipelinePulseApplication {
+
+    public static void main(String[] args) {
+        ZohoStandInServer standIn = ZohoStandInServer.start(Integer.parseInt(setting("PP_STAND_IN_PORT", "8090")));
+        Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "zoho-stand-in-stop"));
+
+        // System properties outrank the configuration files, so the stand-in wins over any Zoho URL there.
+        standIn.apiSettings().forEach((name, value) -> {
+            if (!name.startsWith("PP_ZOHO_CLIENT") || setting(name, null) == null) {
+                System.setProperty(name, value);
+            }
+        });
+        if (setting("PP_ZOHO_REDIRECT_URI", null) == null) {
+            // Resolved by Spring when read, so it follows SERVER_PORT.
+            System.setProperty("pipelinepulse.zoho.redirect-uri", "http://localhost:${server.port}/api/zoho/auth/callback");
+        }
+        System.setProperty("pp.stand-in.base-url", standIn.baseUrl());
+        // This main runs on the test classpath, where Boot's Docker Compose support is present: never start it here.
+        System.setProperty("spring.docker.compose.enabled", "false");
+
+        SpringApplication.from(PipelinePulseApplication::main)
+                .with(LocalDatabase.class, ReadyBanner.class)
+                .withAdditionalProfiles("local")
+                .run(args);
+    }
+
+    private static String setting(String name, String fallback) {
+        String value = System.getProperty(name, System.getenv(name));
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /** PostgreSQL from Testcontainers, only when no PP_DATABASE_URL is given and a Docker engine answers. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class LocalDatabase {
+
+        @Bean
+        @ServiceConnection
+        @Conditional(NoDatabaseUrlButDocker.class)
+        PostgreSQLContainer<?> localPostgres() {
+            return new PostgreSQLContainer<>("postgres:15-alpine");
+        }
+    }
+
+    static final class NoDatabaseUrlButDocker implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            if (setting("PP_DATABASE_URL", null) != null) {
+                return false;
+            }
+            try {
+                return DockerClientFactory.instance().isDockerAvailable();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Says where to go once the API is ready. */
+    @TestConfiguration(proxyBeanMethods = false)
+    static class ReadyBanner {
+
+        private static final Logger log = LoggerFactory.getLogger(TestPipelinePulseApplication.class);
+
+        @Bean
+        ApplicationListener<ApplicationReadyEvent> printWhereToGo(Environment environment) {
+            return event -> {
+                String api = "http://localhost:" + environment.getProperty("local.server.port");
+                String users = ZohoStandInServer.sampleUsers().stream()
+                        .map(u -> String.format("  %-11s %-14s %-26s data centre %s (%s)", u.key(), u.name(), u.email(),
+                                u.loc(), u.country()))
+                        .collect(Collectors.joining("\n"));
+                Map<String, String> where = Map.of(
+                        "sign in", api + "/api/zoho/auth?return_to=/",
+                        "health", "http://localhost:" + environment.getProperty("local.management.port")
+                                + "/actuator/health",
+                        "stand-in", environment.getProperty("pp.stand-in.base-url", "?"),
+                        "spa", environment.getProperty("pipelinepulse.spa.base-url", "?"));
+                log.info("""
+
+                        Pipeline Pulse API is up in the local profile with the in-process Zoho stand-in.
+                          Open the sign-in:  {}
+                          (after the Zoho stand-in, the API redirects to the SPA at {})
+                          Zoho stand-in:     {}
+                          Health:            {}
+                        Sample users on the stand-in's sign-in page:
+                        {}
+                        """, where.get("sign in"), where.get("spa"), where.get("stand-in"), where.get("health"), users);
+            };
+        }
+    }
+}
