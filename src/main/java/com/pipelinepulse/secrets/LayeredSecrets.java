@@ -1,6 +1,7 @@
 package com.pipelinepulse.secrets;
 
 import com.pipelinepulse.audit.SecurityEvent;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,6 +40,7 @@ final class LayeredSecrets implements Secrets {
 
     static final String FALLBACK_METRIC = "pipelinepulse.secrets.fallback";
     static final String REFRESH_FAILURE_METRIC = "pipelinepulse.secrets.refresh.failures";
+    static final String SOURCE_METRIC = "pipelinepulse.secrets.source";
 
     /** What served a secret, and since when (for AWS: when the value was fetched). */
     record Served(SecretSource source, Instant since) {
@@ -99,6 +101,7 @@ final class LayeredSecrets implements Secrets {
         }
         for (SecretName name : SecretName.values()) {
             find(name);
+            registerSourceGauges(name);
         }
         if (reader != null) {
             refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -108,6 +111,17 @@ final class LayeredSecrets implements Secrets {
             });
             long ttl = Math.max(1, aws.ttl().toMillis());
             refresher.scheduleWithFixedDelay(this::refreshAll, ttl, ttl, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One gauge per secret and source: 1 for the source serving the secret now, else 0. */
+    private void registerSourceGauges(SecretName name) {
+        for (SecretSource source : SecretSource.values()) {
+            Gauge.builder(SOURCE_METRIC, served, map -> {
+                Served now = map.get(name);
+                return now != null && now.source() == source ? 1 : 0;
+            }).tag("secret", name.name()).tag("source", source.label)
+                    .description("1 for the source currently serving each secret").register(meters);
         }
     }
 

@@ -94,6 +94,9 @@ class PrometheusScrapeIntegrationTests {
         for (String path : List.of("/api/auth/refresh", "/api/zoho/connection", "/api/admin/audit")) {
             api.get().uri(path).retrieve().onStatus(HttpStatusCode::isError, (req, res) -> { }).toBodilessEntity();
         }
+        // A refused access token, so that the JWT rejection counter has a sample.
+        api.get().uri("/api/auth/me").header("Authorization", "Bearer not.a.jwt").retrieve()
+                .onStatus(HttpStatusCode::isError, (req, res) -> { }).toBodilessEntity();
     }
 
     private static List<String> eventTypes() {
