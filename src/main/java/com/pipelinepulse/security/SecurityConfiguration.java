@@ -1,6 +1,7 @@
 package com.pipelinepulse.security;
 
 import jakarta.servlet.DispatcherType;
+import com.pipelinepulse.ratelimit.PerUserRateLimits;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.info.InfoEndpoint;
@@ -39,13 +40,16 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, ProblemAuthenticationEntryPoint problems,
+            PerUserRateLimits perUserRateLimits) throws Exception {
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         // Sign-in start and Zoho's redirect back: anonymous by nature.
                         .requestMatchers(HttpMethod.GET, "/api/zoho/auth", "/api/zoho/auth/callback").permitAll()
                         .anyRequest().denyAll());
+        // Per-user rate limits run after authorization (they key on the principal); per-address ones run earlier.
+        perUserRateLimits.customize(http);
         return common(http, problems).build();
     }
 
