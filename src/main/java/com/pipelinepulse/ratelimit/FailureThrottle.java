@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,7 +35,7 @@ final class FailureThrottle {
 
     /** How long the caller must still wait, or zero. */
     Duration remainingWait(String clientKey) {
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<OffsetDateTime> blockedUntil = jdbc
                 .sql("select blocked_until from client_failure_throttle where client_key = :key")
                 .param("key", clientKey).query(OffsetDateTime.class).optional();
@@ -45,7 +46,7 @@ final class FailureThrottle {
     /** Counts a failure; returns the wait it starts, if it starts one. */
     Optional<Lockout> recordFailure(String clientKey) {
         return transactions.execute(status -> {
-            OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+            OffsetDateTime now = OffsetDateTime.ofInstant(now(), ZoneOffset.UTC);
             Row row = jdbc.sql("""
                     insert into client_failure_throttle (client_key, consecutive_failures, blocked_until, last_failure_at)
                     values (:key, 1, null, :now)
@@ -76,11 +77,17 @@ final class FailureThrottle {
 
     /** Drops rows that no longer matter: no wait in force and the last failure forgotten. */
     int removeForgotten() {
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.ofInstant(now(), ZoneOffset.UTC);
         return jdbc.sql("""
                 delete from client_failure_throttle
                 where last_failure_at < :forgetBefore and (blocked_until is null or blocked_until < :now)
                 """).param("forgetBefore", now.minus(settings.forgetAfter())).param("now", now).update();
+    }
+
+    // PostgreSQL keeps microseconds (rounding the rest); comparing nanosecond instants with rounded-up stored
+    // times would leave a phantom sub-second wait.
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     Duration waitAfter(int failures) {

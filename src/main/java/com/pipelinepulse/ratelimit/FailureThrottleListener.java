@@ -39,6 +39,16 @@ final class FailureThrottleListener {
         }
         HttpServletRequest request = servlet.getRequest();
         String caller = ClientKeys.forAddress(ClientAddress.of(request));
+        try {
+            record(event, caller);
+        } catch (RuntimeException e) {
+            // Counting is best effort: a sign-in must not fail because its outcome could not be counted. The waits
+            // already in force still apply (they are checked, and fail closed, before every request).
+            log.warn("Could not record a {} outcome for failure throttling", event.type(), e);
+        }
+    }
+
+    private void record(SecurityEvent event, String caller) {
         if (event.failed()) {
             throttle.recordFailure(caller).ifPresent(lockout -> {
                 log.warn("Failure throttling: {} consecutive failed sign-ins or refreshes from {}, waiting {}",

@@ -3,6 +3,7 @@ package com.pipelinepulse.security;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.observability.ClientAddress;
 import com.pipelinepulse.web.ProblemResponseWriter;
+import com.pipelinepulse.web.ProblemType;
 import jakarta.servlet.DispatcherType;
 import org.apache.catalina.Container;
 import org.apache.catalina.Valve;
@@ -15,6 +16,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RequestLimitProperties.class)
@@ -30,6 +32,16 @@ class RequestLimitsConfiguration {
         registration.setDispatcherTypes(DispatcherType.REQUEST);
         registration.addUrlPatterns("/*");
         return registration;
+    }
+
+    /**
+     * Requests that Spring Security's firewall refuses (methods such as {@code TRACE}, encoded slashes, path
+     * traversal) get a 400 problem like every other error, instead of an empty response.
+     */
+    @Bean
+    RequestRejectedHandler problemRequestRejectedHandler(ProblemResponseWriter problems) {
+        return (request, response, rejected) -> problems.write(request, response, ProblemType.BAD_REQUEST,
+                "The request was rejected.");
     }
 
     @Bean

@@ -113,6 +113,22 @@ class RequestLimitsIntegrationTests {
     }
 
     @Test
+    void traceIsRefusedWithAProblem() throws IOException {
+        // Spring Security's firewall refuses the method before any handler: nothing is echoed back.
+        Response response = exchange("TRACE /api/zoho/auth HTTP/1.1\r\nHost: localhost\r\nX-Echo-Marker: traced\r\n"
+                + "Connection: close\r\n\r\n", null);
+        expectProblem(response, 400, "bad-request");
+        assertThat(response.body()).doesNotContain("traced");
+    }
+
+    @Test
+    void firewallRejectionsAreProblemJson() throws IOException {
+        Response response = exchange("GET /api/zoho/auth/..;/x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                null);
+        expectProblem(response, 400, "bad-request");
+    }
+
+    @Test
     void bodyWithinTheLimitIsServed() throws IOException {
         byte[] body = ("{\"name\":\"" + "x".repeat(60 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII);
         Response response = exchange("POST /probe/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
