@@ -1,7 +1,7 @@
 package com.pipelinepulse.security;
 
-import jakarta.servlet.DispatcherType;
 import com.pipelinepulse.ratelimit.PerUserRateLimits;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.actuate.autoconfigure.security.servlet.EndpointRequest;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.info.InfoEndpoint;
