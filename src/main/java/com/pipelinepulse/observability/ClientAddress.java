@@ -11,6 +11,12 @@ public final class ClientAddress {
 
     public static final String ATTRIBUTE = ClientAddress.class.getName() + ".ip";
 
+    /**
+     * Servlet filter order of the filter that resolves the address: right after {@link RequestIdFilter}, before
+     * Spring Security and before any filter that keys on the address (rate limits order themselves after it).
+     */
+    public static final int RESOLVER_FILTER_ORDER = org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10;
+
     private ClientAddress() {
     }
 

@@ -1,5 +1,6 @@
 package com.pipelinepulse.security;
 
+import com.pipelinepulse.ratelimit.PerUserRateLimits;
 import com.pipelinepulse.session.AccessTokenVerifier;
 import com.pipelinepulse.web.ProblemResponseWriter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,8 @@ class SecurityConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, ProblemAuthenticationEntryPoint problems) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, ProblemAuthenticationEntryPoint problems,
+            PerUserRateLimits perUserRateLimits) throws Exception {
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
@@ -73,6 +75,8 @@ class SecurityConfiguration {
                         .requestMatchers("/api/admin/**").hasRole("ADMIN")
                         .anyRequest().denyAll());
         apiAuthentication(http);
+        // Per-user rate limits run after authorization (they key on the principal); per-address ones run earlier.
+        perUserRateLimits.customize(http);
         return common(http, problems).build();
     }
 

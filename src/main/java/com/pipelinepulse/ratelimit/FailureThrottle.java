@@ -1,0 +1,104 @@
+package com.pipelinepulse.ratelimit;
+
+import com.pipelinepulse.ratelimit.RateLimitProperties.Failures;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Consecutive failed sign-ins and refreshes per client address, in PostgreSQL so that every instance sees the
+ * same count. After {@code threshold} failures each further failure (once the previous wait is over) starts a
+ * wait one {@code step} longer than the last, up to {@code maxWait}; a success deletes the row.
+ *
+ * <p>Deliberately keyed by address only, never by the Zoho account or email: locking an account would let anyone
+ * who knows an email lock its owner out.
+ */
+final class FailureThrottle {
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final Failures settings;
+    private final Clock clock;
+
+    FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** How long the caller must still wait, or zero. */
+    Duration remainingWait(String clientKey) {
+        Instant now = now();
+        Optional<OffsetDateTime> blockedUntil = jdbc
+                .sql("select blocked_until from client_failure_throttle where client_key = :key")
+                .param("key", clientKey).query(OffsetDateTime.class).optional();
+        return blockedUntil.map(OffsetDateTime::toInstant).filter(now::isBefore)
+                .map(until -> Duration.between(now, until)).orElse(Duration.ZERO);
+    }
+
+    /** Counts a failure; returns the wait it starts, if it starts one. */
+    Optional<Lockout> recordFailure(String clientKey) {
+        return transactions.execute(status -> {
+            OffsetDateTime now = OffsetDateTime.ofInstant(now(), ZoneOffset.UTC);
+            Row row = jdbc.sql("""
+                    insert into client_failure_throttle (client_key, consecutive_failures, blocked_until, last_failure_at)
+                    values (:key, 1, null, :now)
+                    on conflict (client_key) do update set
+                        consecutive_failures = case
+                            when client_failure_throttle.last_failure_at < :forgetBefore then 1
+                            else client_failure_throttle.consecutive_failures + 1 end,
+                        last_failure_at = :now
+                    returning consecutive_failures, blocked_until
+                    """)
+                    .param("key", clientKey).param("now", now)
+                    .param("forgetBefore", now.minus(settings.forgetAfter()))
+                    .query((rs, n) -> new Row(rs.getInt(1), rs.getObject(2, OffsetDateTime.class))).single();
+            boolean waiting = row.blockedUntil() != null && row.blockedUntil().isAfter(now);
+            if (row.failures() < settings.threshold() || waiting) {
+                return Optional.<Lockout>empty();
+            }
+            Duration wait = waitAfter(row.failures());
+            jdbc.sql("update client_failure_throttle set blocked_until = :until where client_key = :key")
+                    .param("until", now.plus(wait)).param("key", clientKey).update();
+            return Optional.of(new Lockout(wait, row.failures()));
+        });
+    }
+
+    void recordSuccess(String clientKey) {
+        jdbc.sql("delete from client_failure_throttle where client_key = :key").param("key", clientKey).update();
+    }
+
+    /** Drops rows that no longer matter: no wait in force and the last failure forgotten. */
+    int removeForgotten() {
+        OffsetDateTime now = OffsetDateTime.ofInstant(now(), ZoneOffset.UTC);
+        return jdbc.sql("""
+                delete from client_failure_throttle
+                where last_failure_at < :forgetBefore and (blocked_until is null or blocked_until < :now)
+                """).param("forgetBefore", now.minus(settings.forgetAfter())).param("now", now).update();
+    }
+
+    // PostgreSQL keeps microseconds (rounding the rest); comparing nanosecond instants with rounded-up stored
+    // times would leave a phantom sub-second wait.
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    Duration waitAfter(int failures) {
+        long steps = (long) failures - settings.threshold() + 1;
+        Duration wait = settings.step().multipliedBy(Math.max(1, steps));
+        return wait.compareTo(settings.maxWait()) > 0 ? settings.maxWait() : wait;
+    }
+
+    record Lockout(Duration duration, int failures) {
+    }
+
+    private record Row(int failures, OffsetDateTime blockedUntil) {
+    }
+}

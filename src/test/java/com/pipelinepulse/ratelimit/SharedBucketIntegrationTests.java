@@ -1,0 +1,99 @@
+package com.pipelinepulse.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pipelinepulse.PipelinePulseApplication;
+import com.pipelinepulse.testsupport.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
+
+/** Two instances of the service on one database take tokens from one bucket. */
+@RateLimitTestContext
+class SharedBucketIntegrationTests {
+
+    private static final String CLIENT = "203.0.113.50";
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void twoApplicationContextsOnOneDatabaseShareOneBucket() throws Exception {
+        try (ConfigurableApplicationContext second = startSecondInstance()) {
+            int secondPort = ((WebServerApplicationContext) second).getWebServer().getPort();
+
+            assertThat(signIn(port)).isEqualTo(200);
+            assertThat(signIn(port)).isEqualTo(200);
+            // The second instance has no sign-in controller yet, so a request it lets through is a 404: what
+            // matters is that it let exactly one through, the one token the first instance left.
+            assertThat(signIn(secondPort)).isEqualTo(404);
+            assertThat(signIn(secondPort)).isEqualTo(429);
+            assertThat(signIn(port)).isEqualTo(429);
+        }
+        assertThat(RateLimitProbes.calls("shared-bucket")).isEqualTo(2);
+    }
+
+    private int signIn(int targetPort) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + targetPort + "/api/zoho/auth?probe=shared-bucket"))
+                // The test client connects from 127.0.0.1, a trusted proxy in this configuration.
+                .header("X-Forwarded-For", CLIENT).GET().build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static ConfigurableApplicationContext startSecondInstance() throws IOException {
+        TestDatabase.Coordinates db = TestDatabase.coordinates();
+        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=test", "--server.port=0",
+                "--management.server.port=0", "--spring.datasource.url=" + db.url(),
+                "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password()));
+        Properties limits = new Properties();
+        try (InputStream in = SharedBucketIntegrationTests.class.getResourceAsStream("/ratelimit-test.properties")) {
+            limits.load(in);
+        }
+        limits.forEach((name, value) -> args.add("--" + name + "=" + value));
+        return new SpringApplicationBuilder(PipelinePulseApplication.class)
+                .initializers(context -> context.getBeanFactory()
+                        .registerSingleton("excludeTestConfigurations", new ExcludeTestConfigurations()))
+                .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Component scanning of a plain application run would pick up the test configurations on the classpath (this
+     * module's probes, other tests' stand-ins); the second instance must be the production configuration only.
+     */
+    static final class ExcludeTestConfigurations extends TypeExcludeFilter {
+        @Override
+        public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
+            String name = reader.getClassMetadata().getClassName();
+            return reader.getAnnotationMetadata().hasAnnotation(TestConfiguration.class.getName())
+                    || name.contains("Tests$") || name.startsWith("com.pipelinepulse.testsupport.");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ExcludeTestConfigurations;
+        }
+
+        @Override
+        public int hashCode() {
+            return ExcludeTestConfigurations.class.hashCode();
+        }
+    }
+}
