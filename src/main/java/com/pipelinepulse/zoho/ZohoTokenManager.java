@@ -1,6 +1,7 @@
 package com.pipelinepulse.zoho;
 
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.observability.MetricNames;
 import com.pipelinepulse.web.ApiProblemException;
 import com.pipelinepulse.zoho.ZohoAccountsException.Kind;
 import com.pipelinepulse.zoho.ZohoTokenStore.LocalLimitExceededException;
@@ -61,10 +62,10 @@ class ZohoTokenManager implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ZohoTokenManager.class);
 
-    static final String REFRESHES = "pipelinepulse.zoho.token.refreshes";
-    static final String REFRESH_LATENCY = "pipelinepulse.zoho.token.refresh";
-    static final String CACHE_LOOKUPS = "pipelinepulse.zoho.token.cache.lookups";
-    static final String THROTTLED = "pipelinepulse.zoho.throttled";
+    private static final String REFRESHES = MetricNames.ZOHO_TOKEN_REFRESHES;
+    private static final String REFRESH_LATENCY = MetricNames.ZOHO_TOKEN_REFRESH_LATENCY;
+    private static final String CACHE_LOOKUPS = MetricNames.ZOHO_TOKEN_CACHE_LOOKUPS;
+    private static final String THROTTLED = MetricNames.ZOHO_THROTTLED;
     static final String RESILIENCE_NAME = "zoho-token";
     static final String CIRCUIT_CONFIG = "zoho";
 
