@@ -224,6 +224,9 @@ class ZohoTokenManager implements AutoCloseable {
         } catch (TimeoutException e) {
             record("timeout", start);
             safely(() -> store.recordOutcome(connectionId, "timeout"));
+            events.publishEvent(SecurityEvent.failure(SecurityEvent.Types.ZOHO_TOKEN_REFRESH, null,
+                    "zoho-connection:" + connectionId, Map.of("connection_id", connectionId.toString(),
+                            "reason", "timeout")));
             log.warn("Zoho token refresh of connection {} did not finish within {}", connectionId,
                     timeLimiter.getTimeLimiterConfig().getTimeoutDuration());
             throw ZohoProblems.unavailable("Zoho did not answer within "

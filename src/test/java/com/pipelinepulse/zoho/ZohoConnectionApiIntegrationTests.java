@@ -160,6 +160,29 @@ class ZohoConnectionApiIntegrationTests {
                 .filter(r -> r.getBodyAsString().contains(refresh)).count()).isEqualTo(10);
     }
 
+    @Test
+    void theZohoHealthComponentCountsConnectionsAndIsNotPartOfReadiness() throws Exception {
+        SignedIn me = sessions.signIn(Role.VIEWER);
+        rows.insert(me.user().id(), ZohoConnectionRows.usAdminToken(), Instant.now().plusSeconds(3600),
+                ZohoConnectionRows.usAdminToken());
+        org.springframework.web.client.RestClient management = org.springframework.web.client.RestClient.create(
+                "http://127.0.0.1:" + environment.getProperty("local.management.port"));
+
+        com.fasterxml.jackson.databind.JsonNode zoho = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                management.get().uri("/actuator/health/zoho").retrieve().body(String.class));
+        com.fasterxml.jackson.databind.JsonNode readiness = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(management.get().uri("/actuator/health/readiness").retrieve().body(String.class));
+
+        assertThat(zoho.get("status").asText()).isEqualTo("UP");
+        assertThat(zoho.at("/details/connections/CONNECTED").asLong()).isPositive();
+        assertThat(zoho.at("/details/connections").has("REAUTH_REQUIRED")).isTrue();
+        assertThat(zoho.at("/details/circuits").isObject()).isTrue();
+        assertThat(readiness.get("components").has("zoho")).isFalse();
+    }
+
+    @Autowired
+    org.springframework.core.env.Environment environment;
+
     private static MockHttpServletRequestBuilder request(String method, String path) {
         return "GET".equals(method) ? get(path) : post(path);
     }
