@@ -125,7 +125,7 @@ class StartupPathsIntegrationTests {
                 "--pipelinepulse.database.iam-auth=true",
                 "--pipelinepulse.database.region=" + REGION,
                 "--pipelinepulse.database.pool-size=3",
-                "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback"));
+                "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "--pipelinepulse.spa.base-url=https://app.example.com"));
         args.addAll(List.of(extra));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(PipelinePulseApplication.class,
                 SecurityEventRecorder.class).run(args.toArray(String[]::new));
