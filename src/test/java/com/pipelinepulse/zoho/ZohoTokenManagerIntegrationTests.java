@@ -249,6 +249,55 @@ class ZohoTokenManagerIntegrationTests {
                 .withHeader("Authorization", equalTo("Zoho-oauthtoken " + fresh)));
     }
 
+    @Test
+    void theCrmsTooManyRequestsBecomes503WithRetryAfterAndIsNotRepeated() {
+        String access = ZohoConnectionRows.usAdminToken();
+        UUID user = sessions.user(Role.VIEWER).id();
+        rows.insert(user, access, java.time.Instant.now().plus(Duration.ofHours(1)), ZohoConnectionRows.usAdminToken());
+        stub(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/api/us/crm/v8/Deals")).atPriority(1)
+                .withHeader("Authorization", equalTo("Zoho-oauthtoken " + access))
+                .willReturn(aResponse().withStatus(429).withHeader("Content-Type", "application/json")
+                        .withBody("{\"code\":\"TOO_MANY_REQUESTS\",\"details\":{},\"message\":\"too many "
+                                + "requests\",\"status\":\"error\"}")));
+
+        assertThatThrownBy(() -> crm.get(user, "/crm/v8/Deals", Map.of("fields", "Deal_Name")))
+                .isInstanceOfSatisfying(ApiProblemException.class, problem -> {
+                    assertThat(problem.status()).isEqualTo(503);
+                    assertThat(problem.slug()).isEqualTo("zoho-unavailable");
+                    assertThat(problem.headers().getFirst("Retry-After")).isEqualTo("60");
+                });
+
+        standIn.verify(1, getRequestedFor(urlPathEqualTo("/api/us/crm/v8/Deals"))
+                .withHeader("Authorization", equalTo("Zoho-oauthtoken " + access)));
+    }
+
+    @Test
+    void anOpenCircuitOfTheDataCentreRefusesWithoutCallingZoho() {
+        String refresh = ZohoConnectionRows.usAdminToken();
+        UUID connection = rows.insertExpired(sessions.user(Role.VIEWER).id(), refresh);
+        io.github.resilience4j.circuitbreaker.CircuitBreaker us =
+                circuitBreakers.circuitBreaker("zoho-us", ZohoTokenManager.CIRCUIT_CONFIG);
+        us.transitionToForcedOpenState();
+        try {
+            assertThatThrownBy(() -> tokens.accessToken(connection)).isInstanceOfSatisfying(
+                    ApiProblemException.class, problem -> {
+                        assertThat(problem.status()).isEqualTo(503);
+                        assertThat(problem.headers().getFirst("Retry-After")).isEqualTo("30");
+                    });
+            standIn.verify(0, refreshRequests(refresh));
+            assertThat(health.health().getStatus().getCode()).isEqualTo("DOWN");
+            assertThat(health.health().getDetails().get("circuits")).isEqualTo(Map.of("us", "FORCED_OPEN"));
+        } finally {
+            us.reset();
+        }
+        assertThat(tokens.accessToken(connection).value()).isNotNull();
+        standIn.verify(1, refreshRequests(refresh));
+        assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+    }
+
+    @Autowired
+    ZohoHealthIndicator health;
+
     private void stub(com.github.tomakehurst.wiremock.client.MappingBuilder builder) {
         stubs.add(standIn.stubFor(builder));
     }
