@@ -32,6 +32,15 @@ public final class MetricNames {
     /** Gauge, tag {@code check} (readiness, db, auth): 1 when that health check is UP, else 0. */
     public static final String HEALTH_STATUS = "pipelinepulse.health.status";
 
+    /** Counter, tag {@code outcome}: Zoho access-token refreshes (success, invalid_code, rejected, throttled, ...). */
+    public static final String ZOHO_TOKEN_REFRESHES = "pipelinepulse.zoho.token.refreshes";
+    /** Timer, tag {@code outcome}: Zoho access-token refresh latency, retries included. */
+    public static final String ZOHO_TOKEN_REFRESH_LATENCY = "pipelinepulse.zoho.token.refresh";
+    /** Counter, tag {@code result} (hit, miss): access-token lookups served from memory or not. */
+    public static final String ZOHO_TOKEN_CACHE_LOOKUPS = "pipelinepulse.zoho.token.cache.lookups";
+    /** Counter, tag {@code source} (zoho, local): token requests throttled by Zoho or refused by the local limit. */
+    public static final String ZOHO_THROTTLED = "pipelinepulse.zoho.throttled";
+
     private MetricNames() {
     }
 }

@@ -73,6 +73,10 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.DELETE, "/api/auth/sessions/*").authenticated()
                         // Administration (audit trail, users): admins only; controllers check the role again.
                         .requestMatchers("/api/admin/**").hasRole("ADMIN")
+                        // The person's own Zoho connection (zoho module): any role. Bearer token only, no cookie.
+                        .requestMatchers(HttpMethod.GET, "/api/zoho/connection").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/zoho/connection/test", "/api/zoho/refresh")
+                        .authenticated()
                         .anyRequest().denyAll());
         apiAuthentication(http);
         // Per-user rate limits run after authorization (they key on the principal); per-address ones run earlier.

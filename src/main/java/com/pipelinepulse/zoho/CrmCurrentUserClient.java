@@ -5,7 +5,12 @@ import com.pipelinepulse.zoho.ZohoAccountsException.Kind;
 import com.pipelinepulse.zoho.ZohoHttp.Answer;
 import java.net.URI;
 
-/** Reads the CRM's view of the signed-in user: {@code GET {api_domain}/crm/v8/users?type=CurrentUser}. */
+/**
+ * Reads the CRM's view of the signed-in user: {@code GET {api_domain}/crm/v8/users?type=CurrentUser}. Used by
+ * sign-in only, with the access token the code exchange just returned: at that point no connection exists yet, so
+ * {@link ZohoCrmClient} (which works on stored connections) cannot serve it. Both share the same transport and
+ * the same answer parsing ({@link #parse}).
+ */
 final class CrmCurrentUserClient {
 
     /** The fields sign-in uses. Any of them may be null except {@code zuid} and {@code email}. */
@@ -23,6 +28,11 @@ final class CrmCurrentUserClient {
         Answer answer = http.get(URI.create(apiDomain + "/crm/v8/users?type=CurrentUser"), accessToken,
                 "CRM current user");
         ZohoHttp.throwIfError(answer, "CRM current user");
+        return parse(answer);
+    }
+
+    /** The first user of a successful {@code users?type=CurrentUser} answer. */
+    static CrmCurrentUser parse(Answer answer) {
         JsonNode users = answer.body() == null ? null : answer.body().get("users");
         if (users == null || !users.isArray() || users.isEmpty()) {
             throw new ZohoAccountsException(Kind.UNAVAILABLE, null, "CRM current user: no user in the answer");

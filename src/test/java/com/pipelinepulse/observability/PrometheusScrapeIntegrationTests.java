@@ -3,7 +3,14 @@ package com.pipelinepulse.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pipelinepulse.audit.SecurityEvent;
-import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.crypto.TokenCipher;
+import com.pipelinepulse.identity.Role;
+import com.pipelinepulse.identity.UserDirectory;
+import com.pipelinepulse.session.SessionOpener;
+import com.pipelinepulse.testsupport.TestSessions;
+import com.pipelinepulse.testsupport.ZohoConnectionRows;
+import com.pipelinepulse.testsupport.ZohoIntegrationTest;
+import com.pipelinepulse.zoho.ZohoCrmClient;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
@@ -21,13 +28,15 @@ import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.client.RestClient;
 
 /**
  * After the flows run, a Prometheus scrape contains every metric that docs/observability.md lists (except those
  * marked "(planned)", which must not be there yet): the doc is the single list, extended as modules land.
  */
-@IntegrationTest
+@ZohoIntegrationTest
 class PrometheusScrapeIntegrationTests {
 
     private static final Path DOC = Path.of("docs/observability.md");
@@ -35,6 +44,19 @@ class PrometheusScrapeIntegrationTests {
 
     @Autowired
     ApplicationEventPublisher events;
+
+    @Autowired
+    ZohoCrmClient crm;
+    @Autowired
+    UserDirectory users;
+    @Autowired
+    SessionOpener opener;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    TokenCipher cipher;
+    @Autowired
+    MockMvc mvc;
 
     @LocalManagementPort
     int managementPort;
@@ -74,6 +96,10 @@ class PrometheusScrapeIntegrationTests {
         assertThat(value(scrape, "pipelinepulse_auth_sign_ins_total", "outcome=\"failure\"")).isGreaterThan(0);
         assertThat(value(scrape, "pipelinepulse_auth_refresh_reuse_total", "")).isGreaterThan(0);
         assertThat(value(scrape, "pipelinepulse_health_status", "check=\"auth\"")).isEqualTo(1);
+        assertThat(value(scrape, "pipelinepulse_zoho_token_refreshes_total", "outcome=\"success\"")).isGreaterThan(0);
+        assertThat(value(scrape, "pipelinepulse_zoho_token_cache_lookups_total", "result=\"hit\"")).isGreaterThan(0);
+        assertThat(value(scrape, "resilience4j_circuitbreaker_state", "name=\"zoho-us\",state=\"closed\""))
+                .isEqualTo(1);
         assertThat(value(scrape, "pipelinepulse_health_status", "check=\"db\"")).isEqualTo(1);
         for (String le : List.of("0.05", "0.1", "0.25", "0.5", "+Inf")) {
             assertThat(scrape).as("SLO bucket %s", le)
@@ -84,8 +110,14 @@ class PrometheusScrapeIntegrationTests {
     /**
      * What the flows of this branch can run: one security event of every type and outcome, and API requests.
      * End-to-end flows (sign-in, refresh, Zoho refresh) are added here as the modules that serve them land.
+     * Zoho: a CRM call through the stand-in with an expired access token (one refresh), then one from the cache.
      */
     private void runFlows() {
+        UUID zohoUser = new TestSessions(users, opener, jdbc, mvc).user(Role.VIEWER).id();
+        new ZohoConnectionRows(jdbc, cipher).insertExpired(zohoUser, ZohoConnectionRows.usAdminToken());
+        for (int i = 0; i < 2; i++) {
+            assertThat(crm.get(zohoUser, "/crm/v8/users", Map.of("type", "CurrentUser")).get("users")).isNotNull();
+        }
         for (String type : eventTypes()) {
             events.publishEvent(SecurityEvent.success(type, UUID.randomUUID(), "scrape@example.com", Map.of()));
             events.publishEvent(SecurityEvent.failure(type, UUID.randomUUID(), "scrape@example.com", Map.of()));
