@@ -53,7 +53,7 @@ done
 say "ready: /actuator/health/readiness is UP"
 for _ in $(seq 1 10); do grep -q 'Open the sign-in:' "${log}" && break; sleep 1; done
 grep -q 'Open the sign-in:' "${log}" || fail "the start-up banner with the URL to open was not printed"
-grep -q 'ada.admin@example.com' "${log}" || fail "the start-up banner does not list the sample users"
+grep -q 'us-admin  *Ada Admin' "${log}" || fail "the start-up banner does not list the sample users"
 say "the banner names the URL to open and the sample users"
 
 # The stand-in serves its sign-in page on its own port.
