@@ -54,6 +54,7 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
@@ -82,6 +83,8 @@ import org.springframework.web.bind.annotation.RestController;
 @ContextConfiguration(initializers = EndToEndLogCanaryIntegrationTests.CanarySettings.class)
 @Import(EndToEndLogCanaryIntegrationTests.UnhandledErrorProbe.class)
 @ExtendWith(OutputCaptureExtension.class)
+// No other class shares this context: close it afterwards so its pool does not hold database connections.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class EndToEndLogCanaryIntegrationTests {
 
     private static final SecureRandom RANDOM = new SecureRandom();
