@@ -13,10 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -143,7 +138,6 @@ class SignInBrowserIntegrationTests {
             browser.get(spaUrl);
             awaitState("signed-out");
             screenshot("spa-signed-out");
-            assumeSignInFlowIsPresent();
             assertThat(browser.findElement(By.id("refresh-result")).getDomAttribute("data-outcome"))
                     .as("without a cookie the API refuses the refresh (and CORS lets the SPA see that)")
                     .isEqualTo("refused");
@@ -169,33 +163,11 @@ class SignInBrowserIntegrationTests {
             assertThat(refreshAfterLogout.getDomAttribute("data-outcome"))
                     .as("a refresh after sign-out is refused by the API (not blocked by CORS)").isEqualTo("refused");
             assertThat(Integer.parseInt(refreshAfterLogout.getDomAttribute("data-status"))).isBetween(400, 499);
-        } catch (TestAbortedException e) {
-            throw e;
         } catch (AssertionError | RuntimeException e) {
             screenshot("failure");
             Files.writeString(SCREENSHOTS.resolve("failure-page.html"), browser.getPageSource());
             throw new AssertionError("Browser step failed at " + browser.getCurrentUrl() + " (screenshots in "
                     + SCREENSHOTS.toAbsolutePath() + "): " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Until the sign-in flow (GET /api/zoho/auth and the session endpoints) is merged into this build, the flow
-     * cannot go further than the first click: then this says so and stops, unless PP_SIGN_IN_FLOW_REQUIRED=true.
-     * Any other answer than 404 goes on and is asserted in full.
-     */
-    private void assumeSignInFlowIsPresent() throws IOException, InterruptedException {
-        HttpResponse<Void> start = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
-                .send(HttpRequest.newBuilder(URI.create("http://localhost:" + API_PORT + "/api/zoho/auth?return_to=/"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
-        if (start.statusCode() == 404 && !Boolean.parseBoolean(System.getenv("PP_SIGN_IN_FLOW_REQUIRED"))) {
-            browser.findElement(By.id("sign-in")).click();
-            await("the API's answer to the sign-in click",
-                    b -> b.getCurrentUrl().startsWith("http://localhost:" + API_PORT + "/api/zoho/auth") ? b : null);
-            screenshot("sign-in-start-not-in-this-build");
-            Assumptions.abort("GET /api/zoho/auth answered 404: the sign-in flow is not in this build yet. The "
-                    + "browser, the SPA origin and the click to the API work; set PP_SIGN_IN_FLOW_REQUIRED=true "
-                    + "to fail here instead");
         }
     }
 

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.springframework.web.util.UriComponentsBuilder;
 import org.springframework.web.util.UriUtils;
 
@@ -28,16 +29,24 @@ final class SignInBrowser {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final MockMvc mvc;
+    private final String clientAddress;
     private Cookie stateCookie;
     private URI authorizationUrl;
 
     SignInBrowser(MockMvc mvc) {
+        this(mvc, null);
+    }
+
+    /** A browser whose requests come from {@code clientAddress} (its own rate-limit bucket); null: MockMvc's. */
+    SignInBrowser(MockMvc mvc, String clientAddress) {
         this.mvc = mvc;
+        this.clientAddress = clientAddress;
     }
 
     /** {@code GET /api/zoho/auth?return_to=...}; keeps the state cookie and Zoho URL it answers with. */
     MvcResult start(String returnTo) throws Exception {
         var request = get("/api/zoho/auth").secure(true);
+        fromClientAddress(request);
         if (returnTo != null) {
             request.param("return_to", returnTo);
         }
@@ -75,10 +84,20 @@ final class SignInBrowser {
     /** Follows a link to our callback with the given cookie (null: none). */
     MvcResult callback(URI link, Cookie cookie) throws Exception {
         var request = get(link);
+        fromClientAddress(request);
         if (cookie != null) {
             request.cookie(cookie);
         }
         return mvc.perform(request).andReturn();
+    }
+
+    private void fromClientAddress(MockHttpServletRequestBuilder request) {
+        if (clientAddress != null) {
+            request.with(r -> {
+                r.setRemoteAddr(clientAddress);
+                return r;
+            });
+        }
     }
 
     /** The decoded query parameters of a URL. */
