@@ -35,7 +35,6 @@ class SecurityEventMetrics {
             SecurityEvent.Types.LOGOUT, MetricNames.LOGOUTS,
             SecurityEvent.Types.SESSION_REVOKED, MetricNames.SESSIONS_REVOKED,
             SecurityEvent.Types.LOCKOUT, MetricNames.LOCKOUTS,
-            SecurityEvent.Types.RATE_LIMITED, MetricNames.RATE_LIMIT_REJECTIONS,
             SecurityEvent.Types.ZOHO_REAUTH_REQUIRED, MetricNames.ZOHO_REAUTH_REQUIRED,
             SecurityEvent.Types.SECRETS_FALLBACK, MetricNames.SECRETS_FALLBACKS);
 

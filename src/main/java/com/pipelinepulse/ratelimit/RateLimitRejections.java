@@ -1,6 +1,7 @@
 package com.pipelinepulse.ratelimit;
 
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.observability.MetricNames;
 import com.pipelinepulse.web.ProblemResponseWriter;
 import com.pipelinepulse.web.ProblemType;
 import com.pipelinepulse.web.Problems;
@@ -25,7 +26,7 @@ import org.springframework.http.HttpHeaders;
  */
 final class RateLimitRejections {
 
-    static final String METRIC = "pipelinepulse.ratelimit.rejections";
+    static final String METRIC = MetricNames.RATE_LIMIT_REJECTIONS;
     private static final Logger log = LoggerFactory.getLogger(RateLimitRejections.class);
     private static final long EVENT_INTERVAL_MILLIS = 60_000;
     private static final int MAX_REMEMBERED = 10_000;
@@ -42,12 +43,20 @@ final class RateLimitRejections {
         this.events = events;
         this.meters = meters;
         this.clock = clock;
+        // Registered at 0 for every endpoint, so dashboards and alerts see zero rather than no data.
+        for (LimitedEndpoint endpoint : LimitedEndpoint.values()) {
+            counter(endpoint);
+        }
+    }
+
+    private Counter counter(LimitedEndpoint endpoint) {
+        return Counter.builder(METRIC).description("Requests refused by a rate limit or failure throttling")
+                .tag("endpoint", endpoint.slug()).register(meters);
     }
 
     void reject(HttpServletRequest request, HttpServletResponse response, LimitedEndpoint endpoint, String callerKey,
             String reason, long retryAfterSeconds) throws IOException {
-        Counter.builder(METRIC).description("Requests refused by a rate limit or failure throttling")
-                .tag("endpoint", endpoint.slug()).register(meters).increment();
+        counter(endpoint).increment();
         if (shouldPublish(endpoint.slug() + "|" + callerKey)) {
             log.info("Rate limit reached on {} for {} ({}), retry after {}s", endpoint.slug(), callerKey, reason,
                     retryAfterSeconds);

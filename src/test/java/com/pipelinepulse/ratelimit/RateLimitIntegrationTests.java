@@ -1,27 +1,46 @@
 package com.pipelinepulse.ratelimit;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.pipelinepulse.ratelimit.SignInAttempt.from;
+import static com.pipelinepulse.ratelimit.SignInAttempt.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.matchesPattern;
-import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.identity.Role;
+import com.pipelinepulse.identity.UserAccount;
+import com.pipelinepulse.identity.UserDirectory;
+import com.pipelinepulse.session.SessionOpener;
+import com.pipelinepulse.testsupport.TestSessions;
+import com.pipelinepulse.testsupport.TestSessions.SignedIn;
+import com.pipelinepulse.testsupport.ZohoStandIn;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
+import java.net.URI;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.FilterChainProxy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -29,12 +48,16 @@ import org.springframework.test.context.event.ApplicationEvents;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
-import org.springframework.test.web.servlet.request.RequestPostProcessor;
 import org.springframework.web.context.WebApplicationContext;
 
-/** Per-address and per-user limits: 429 problem+json with Retry-After, an event, a metric, and no work done. */
+/**
+ * Per-address limits on the real sign-in endpoints and per-user limits on the real admin writes: 429
+ * problem+json with Retry-After, an event, a metric, and no work done (sign-in limit 3, admin-writes limit 2).
+ */
 @RateLimitTestContext
 class RateLimitIntegrationTests {
+
+    private static final String SPA = "https://app.example.com";
 
     @Autowired
     MockMvc mvc;
@@ -51,118 +74,256 @@ class RateLimitIntegrationTests {
     @Autowired
     WebApplicationContext context;
 
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    UserDirectory users;
+
+    @Autowired
+    SessionOpener opener;
+
+    TestSessions sessions;
+
+    @BeforeEach
+    void setUp() {
+        sessions = new TestSessions(users, opener, jdbc, mvc);
+    }
+
     @Test
     void signInOverTheLimitIs429WithRetryAfterAndZohoReceivesNoCall() throws Exception {
+        String client = "198.51.100.10";
         double rejectedBefore = rejections("sign-in");
-        for (int i = 0; i < 3; i++) {
-            mvc.perform(signIn("limit-reached").with(from("198.51.100.10"))).andExpect(status().isOk());
-        }
+        new SignInAttempt(mvc).startFrom(client);
+        new SignInAttempt(mvc).startFrom(client);
+        // The third start takes the last token; the person then picks their account on Zoho's page.
+        SignInAttempt browser = new SignInAttempt(mvc).startFrom(client);
+        URI callback = browser.pick("us-manager");
+        String code = SignInAttempt.queryParam(callback, "code");
+        RowCounts rowsBefore = RowCounts.of(jdbc);
+        int zohoCallsBefore = zohoCalls();
 
-        expectTooManyRequests(mvc.perform(signIn("limit-reached").with(from("198.51.100.10"))));
+        // Zoho's redirect back carries a good code and state, but this address has no token left.
+        expectTooManyRequests(browser.callbackFrom(callback, client));
 
-        assertThat(RateLimitProbes.calls("limit-reached")).isEqualTo(3);
-        RateLimitProbes.ZOHO.verify(3, getRequestedFor(urlPathEqualTo("/oauth/v2/auth"))
-                .withQueryParam("probe", equalTo("limit-reached")));
+        assertThat(zohoCalls()).as("requests the stand-in received").isEqualTo(zohoCallsBefore);
+        ZohoStandIn.server().verify(0, exchangeOf(code));
+        assertThat(RowCounts.of(jdbc)).as("users, connections, sessions").isEqualTo(rowsBefore);
         assertThat(rejections("sign-in")).isEqualTo(rejectedBefore + 1);
-        assertThat(events.stream(SecurityEvent.class)
-                .filter(e -> e.type().equals(SecurityEvent.Types.RATE_LIMITED))
-                .filter(e -> "ip:198.51.100.10".equals(e.subject())))
+        assertThat(rateLimited())
+                .filteredOn(e -> ("ip:" + client).equals(e.subject()))
                 .singleElement()
-                .satisfies(e -> assertThat(e.details()).containsEntry("endpoint", "sign-in"));
+                .satisfies(e -> assertThat(e.details()).containsEntry("endpoint", "sign-in")
+                        .containsEntry("reason", "rate_limit"));
+
+        // The refused callback was a good one: the same browser, from an address with tokens left, signs in,
+        // and only then is the code exchanged (once).
+        browser.callbackFrom(callback, "198.51.100.12")
+                .andExpect(status().isFound())
+                .andExpect(header().string(HttpHeaders.LOCATION, SPA + "/"));
+        ZohoStandIn.server().verify(1, exchangeOf(code));
+        assertThat(RowCounts.of(jdbc).sessions()).isEqualTo(rowsBefore.sessions() + 1);
     }
 
     @Test
     void callbackSharesTheSignInBucket() throws Exception {
-        mvc.perform(signIn("shared-start").with(from("198.51.100.11"))).andExpect(status().isOk());
-        mvc.perform(signIn("shared-start").with(from("198.51.100.11"))).andExpect(status().isOk());
-        mvc.perform(callback("shared-callback", "success").with(from("198.51.100.11"))).andExpect(status().isOk());
-        expectTooManyRequests(mvc.perform(callback("shared-callback", "success").with(from("198.51.100.11"))));
-        assertThat(RateLimitProbes.calls("shared-callback")).isEqualTo(1);
+        String client = "198.51.100.11";
+        new SignInAttempt(mvc).startFrom(client);
+        SignInAttempt browser = new SignInAttempt(mvc).startFrom(client);
+        browser.callbackFrom(browser.pick("eu-viewer"), client)
+                .andExpect(status().isFound())
+                .andExpect(header().string(HttpHeaders.LOCATION, SPA + "/"));
+        expectTooManyRequests(mvc.perform(start().with(from(client))));
     }
 
     @Test
     void forgedForwardedForFromAnUntrustedAddressLandsInTheSocketAddressBucket() throws Exception {
+        String untrusted = "198.51.100.20";
         for (int i = 1; i <= 3; i++) {
-            mvc.perform(signIn("forged").with(from("198.51.100.20")).header("X-Forwarded-For", "203.0.113." + i))
-                    .andExpect(status().isOk());
+            mvc.perform(start().with(from(untrusted)).header("X-Forwarded-For", "203.0.113." + i))
+                    .andExpect(status().isFound());
         }
         // A fourth invented address does not buy a fresh bucket: the socket address's bucket is empty.
-        expectTooManyRequests(mvc.perform(
-                signIn("forged").with(from("198.51.100.20")).header("X-Forwarded-For", "203.0.113.4")));
-        assertThat(RateLimitProbes.calls("forged")).isEqualTo(3);
+        expectTooManyRequests(mvc.perform(start().with(from(untrusted)).header("X-Forwarded-For", "203.0.113.4")));
+        assertThat(rateLimited()).extracting(SecurityEvent::subject).containsExactly("ip:" + untrusted);
+        // And the addresses it named were not charged: the first of them, arriving through a real proxy, has all
+        // its tokens.
+        for (int i = 0; i < 3; i++) {
+            mvc.perform(start().with(from("10.0.0.7")).header("X-Forwarded-For", "203.0.113.1"))
+                    .andExpect(status().isFound());
+        }
     }
 
     @Test
     void forwardedForFromATrustedProxyIsHonoured() throws Exception {
         for (int i = 0; i < 3; i++) {
-            mvc.perform(signIn("proxied").with(from("10.0.0.5")).header("X-Forwarded-For", "1.1.1.1, 203.0.113.70"))
-                    .andExpect(status().isOk());
+            mvc.perform(start().with(from("10.0.0.5")).header("X-Forwarded-For", "1.1.1.1, 203.0.113.70"))
+                    .andExpect(status().isFound());
         }
-        expectTooManyRequests(mvc.perform(
-                signIn("proxied").with(from("10.0.0.6")).header("X-Forwarded-For", "203.0.113.70")));
+        // The same client through another proxy of ours: same bucket, now empty.
+        expectTooManyRequests(mvc.perform(start().with(from("10.0.0.6")).header("X-Forwarded-For", "203.0.113.70")));
+        assertThat(rateLimited()).extracting(SecurityEvent::subject).containsExactly("ip:203.0.113.70");
         // Another client behind the same proxy has a bucket of its own, and so has the proxy itself.
-        mvc.perform(signIn("proxied").with(from("10.0.0.5")).header("X-Forwarded-For", "203.0.113.71"))
-                .andExpect(status().isOk());
-        assertThat(RateLimitProbes.calls("proxied")).isEqualTo(4);
+        mvc.perform(start().with(from("10.0.0.5")).header("X-Forwarded-For", "203.0.113.71"))
+                .andExpect(status().isFound());
+        mvc.perform(start().with(from("10.0.0.5"))).andExpect(status().isFound());
     }
 
     @Test
     void ipv6ClientsShareABucketPerSlash64() throws Exception {
         for (int i = 1; i <= 3; i++) {
-            mvc.perform(signIn("v6").with(from("2001:db8:1:2::" + i))).andExpect(status().isOk());
+            mvc.perform(start().with(from("2001:db8:1:2::" + i))).andExpect(status().isFound());
         }
-        expectTooManyRequests(mvc.perform(signIn("v6").with(from("2001:db8:1:2:ffff::9"))));
-        mvc.perform(signIn("v6").with(from("2001:db8:1:3::1"))).andExpect(status().isOk());
+        expectTooManyRequests(mvc.perform(start().with(from("2001:db8:1:2:ffff::9"))));
+        mvc.perform(start().with(from("2001:db8:1:3::1"))).andExpect(status().isFound());
     }
+
+    @Test
+    void adminWritesAreLimitedPerUserAndReadsAreNot() throws Exception {
+        SignedIn admin = sessions.signIn(Role.ADMIN);
+        UserAccount someone = sessions.user(Role.VIEWER);
+        for (int i = 0; i < 5; i++) {
+            mvc.perform(as(admin, get("/api/admin/users/" + someone.id()))).andExpect(status().isOk());
+        }
+        mvc.perform(setRole(admin, someone, "manager").with(from("198.51.100.30"))).andExpect(status().isOk());
+        mvc.perform(setRole(admin, someone, "viewer").with(from("198.51.100.30"))).andExpect(status().isOk());
+
+        // The third write, even from another address, is refused before the controller: the role stays.
+        expectTooManyRequests(mvc.perform(setRole(admin, someone, "admin").with(from("198.51.100.31"))));
+        assertThat(users.find(someone.id()).orElseThrow().role()).isEqualTo(Role.VIEWER);
+        assertThat(rateLimited())
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.details()).containsEntry("endpoint", "admin-writes");
+                    assertThat(e.subject()).startsWith("user:").doesNotContain(admin.user().email())
+                            .doesNotContain(admin.user().id().toString());
+                });
+
+        // Reads still work, and another admin has a bucket of their own.
+        mvc.perform(as(admin, get("/api/admin/users/" + someone.id()))).andExpect(status().isOk())
+                .andExpect(jsonPath("$.role").value("viewer"));
+        SignedIn otherAdmin = sessions.signIn(Role.ADMIN);
+        mvc.perform(setRole(otherAdmin, someone, "manager").with(from("198.51.100.30"))).andExpect(status().isOk());
+    }
+
+    @Test
+    void anonymousAndUnauthorisedCallersNeverReachTheUserLimits() throws Exception {
+        UserAccount someone = sessions.user(Role.VIEWER);
+        SignedIn viewer = sessions.signIn(Role.VIEWER);
+        // Three of each, one more than the admin-writes limit: none of them touches a bucket.
+        for (int i = 0; i < 3; i++) {
+            mvc.perform(patch("/api/admin/users/" + someone.id()).contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"role\":\"admin\"}")).andExpect(status().isUnauthorized());
+            mvc.perform(setRole(viewer, someone, "admin")).andExpect(status().isForbidden());
+        }
+        assertThat(rateLimited()).isEmpty();
+        assertThat(users.find(someone.id()).orElseThrow().role()).isEqualTo(Role.VIEWER);
+    }
+
+    // /api/zoho/refresh and /api/zoho/connection/test arrive with the token manager (branch tokens); until then
+    // the API chain denies them, so their per-user limits are proven one level down: mock requests through the
+    // very UserRateLimitFilter instance the production API chain holds, on the real PostgreSQL buckets.
 
     @Test
     void zohoRefreshIsLimitedPerUserAndNotPerAddress() throws Exception {
-        for (int i = 0; i < 2; i++) {
-            mvc.perform(post("/api/zoho/refresh").param("probe", "zoho-refresh").with(user("alice@example.com"))
-                    .with(from("198.51.100.40"))).andExpect(status().isOk());
-        }
-        expectTooManyRequests(mvc.perform(post("/api/zoho/refresh").param("probe", "zoho-refresh")
-                .with(user("alice@example.com")).with(from("198.51.100.41"))));
-        mvc.perform(post("/api/zoho/refresh").param("probe", "zoho-refresh").with(user("bob@example.com"))
-                .with(from("198.51.100.40"))).andExpect(status().isOk());
-        assertThat(RateLimitProbes.calls("zoho-refresh")).isEqualTo(3);
-        assertThat(events.stream(SecurityEvent.class)
-                .filter(e -> e.type().equals(SecurityEvent.Types.RATE_LIMITED))
-                .filter(e -> "zoho-refresh".equals(e.details().get("endpoint"))))
+        UserRateLimitFilter filter = productionUserRateLimitFilter();
+        double rejectedBefore = rejections("zoho-refresh");
+        assertThat(throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
+                .passed()).isTrue();
+        assertThat(throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
+                .passed()).isTrue();
+
+        Filtered refused = throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh",
+                "198.51.100.41");
+        assertThat(refused.passed()).as("reached the controller").isFalse();
+        expectTooManyRequests(refused.response());
+        assertThat(rejections("zoho-refresh")).isEqualTo(rejectedBefore + 1);
+        // Another user from the first address is not affected.
+        assertThat(throughUserLimits(filter, "bob@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
+                .passed()).isTrue();
+        assertThat(rateLimited())
                 .singleElement()
-                .satisfies(e -> assertThat(e.subject()).startsWith("user:").doesNotContain("alice"));
+                .satisfies(e -> {
+                    assertThat(e.details()).containsEntry("endpoint", "zoho-refresh");
+                    assertThat(e.subject()).startsWith("user:").doesNotContain("alice");
+                });
     }
 
     @Test
-    void adminWritesAreLimitedAndReadsAreNot() throws Exception {
-        for (int i = 0; i < 5; i++) {
-            mvc.perform(get("/api/admin/users").param("probe", "admin-read").with(user("carol@example.com")))
-                    .andExpect(status().isOk());
-        }
+    void zohoConnectionTestIsLimitedPerUser() throws Exception {
+        UserRateLimitFilter filter = productionUserRateLimitFilter();
         for (int i = 0; i < 2; i++) {
-            mvc.perform(patch("/api/admin/users").param("probe", "admin-write").with(user("carol@example.com")))
-                    .andExpect(status().isOk());
+            assertThat(throughUserLimits(filter, "carol@example.com", "POST", "/api/zoho/connection/test",
+                    "198.51.100.42").passed()).isTrue();
         }
-        expectTooManyRequests(mvc.perform(
-                post("/api/admin/users").param("probe", "admin-write").with(user("carol@example.com"))));
-        assertThat(RateLimitProbes.calls("admin-write")).isEqualTo(2);
+        Filtered refused = throughUserLimits(filter, "carol@example.com", "POST", "/api/zoho/connection/test",
+                "198.51.100.42");
+        assertThat(refused.passed()).isFalse();
+        expectTooManyRequests(refused.response());
+        assertThat(rateLimited()).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("endpoint", "zoho-connection-test"));
     }
 
     @Test
-    void anonymousCallersNeverReachTheUserLimits() throws Exception {
-        mvc.perform(post("/api/zoho/connection/test").param("probe", "anonymous")).andExpect(status().isForbidden());
-        assertThat(RateLimitProbes.calls("anonymous")).isZero();
+    void theUserLimitFilterLetsAnonymousRequestsThroughUncounted() throws Exception {
+        // In the chain it never sees them (authorization refuses them first); on its own it does not count them.
+        UserRateLimitFilter filter = productionUserRateLimitFilter();
+        for (int i = 0; i < 3; i++) {
+            assertThat(throughUserLimits(filter, null, "POST", "/api/zoho/connection/test", "198.51.100.43")
+                    .passed()).isTrue();
+        }
+        assertThat(rateLimited()).isEmpty();
     }
 
     @Test
     void productionApiChainRunsTheUserLimitsAfterAuthorization() {
+        assertThat(apiChainFilters().stream().map(Filter::getClass).<Class<?>>map(c -> c).toList())
+                .containsSubsequence(AuthorizationFilter.class, UserRateLimitFilter.class);
+    }
+
+    /** The filters of the production API chain, as a request under /api/** meets them. */
+    List<Filter> apiChainFilters() {
         MockHttpServletRequest request = new MockHttpServletRequest(context.getServletContext(), "POST",
                 "/api/some-endpoint");
         request.setServletPath("/api/some-endpoint");
         SecurityFilterChain apiChain = securityFilters.getFilterChains().stream()
                 .filter(chain -> chain.matches(request)).findFirst().orElseThrow();
-        List<Class<?>> filters = apiChain.getFilters().stream().map(Filter::getClass).<Class<?>>map(c -> c).toList();
-        assertThat(filters).containsSubsequence(AuthorizationFilter.class, UserRateLimitFilter.class);
+        return apiChain.getFilters();
+    }
+
+    private UserRateLimitFilter productionUserRateLimitFilter() {
+        return apiChainFilters().stream().filter(UserRateLimitFilter.class::isInstance)
+                .map(UserRateLimitFilter.class::cast).findFirst().orElseThrow();
+    }
+
+    /** A mock request through the filter, as {@code user} (null: anonymous) from {@code client}. */
+    private Filtered throughUserLimits(UserRateLimitFilter filter, String user, String method, String path,
+            String client) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest(context.getServletContext(), method, path);
+        request.setServletPath(path);
+        request.setRemoteAddr(client);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        MockFilterChain chain = new MockFilterChain();
+        SecurityContextHolder.getContext().setAuthentication(user == null
+                ? new AnonymousAuthenticationToken("anonymous", "anonymousUser",
+                        AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS"))
+                : UsernamePasswordAuthenticationToken.authenticated(user, null,
+                        AuthorityUtils.createAuthorityList("ROLE_VIEWER")));
+        try {
+            filter.doFilter(request, response, chain);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+        return new Filtered(chain.getRequest() != null, response);
+    }
+
+    /** Whether the request went on past the filter, and what the filter answered if it did not. */
+    record Filtered(boolean passed, MockHttpServletResponse response) {
+    }
+
+    private List<SecurityEvent> rateLimited() {
+        return events.stream(SecurityEvent.class).filter(e -> e.type().equals(SecurityEvent.Types.RATE_LIMITED))
+                .toList();
     }
 
     private double rejections(String endpoint) {
@@ -170,19 +331,29 @@ class RateLimitIntegrationTests {
         return counter == null ? 0 : counter.count();
     }
 
-    static MockHttpServletRequestBuilder signIn(String probe) {
-        return get("/api/zoho/auth").param("probe", probe);
+    private static int zohoCalls() {
+        return ZohoStandIn.server().findAll(anyRequestedFor(anyUrl())).size();
     }
 
-    static MockHttpServletRequestBuilder callback(String probe, String outcome) {
-        return get("/api/zoho/auth/callback").param("probe", probe).param("outcome", outcome);
+    private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder exchangeOf(String code) {
+        return postRequestedFor(urlPathMatching("/.*/oauth/v2/token")).withFormParam("code", equalTo(code));
     }
 
-    static RequestPostProcessor from(String socketAddress) {
-        return request -> {
-            request.setRemoteAddr(socketAddress);
-            return request;
-        };
+    private static MockHttpServletRequestBuilder as(SignedIn who, MockHttpServletRequestBuilder request) {
+        return request.header(HttpHeaders.AUTHORIZATION, who.bearer());
+    }
+
+    private static MockHttpServletRequestBuilder setRole(SignedIn who, UserAccount target, String role) {
+        return as(who, patch("/api/admin/users/" + target.id())).contentType(MediaType.APPLICATION_JSON)
+                .content("{\"role\":\"" + role + "\"}");
+    }
+
+    private static void expectTooManyRequests(MockHttpServletResponse response) throws Exception {
+        assertThat(response.getStatus()).isEqualTo(429);
+        assertThat(MediaType.parseMediaType(response.getContentType()))
+                .satisfies(type -> assertThat(type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue());
+        assertThat(response.getContentAsString()).contains("\"urn:pipeline-pulse:problem:too-many-requests\"");
+        assertThat(response.getHeader("Retry-After")).matches("[1-9][0-9]*");
     }
 
     static ResultActions expectTooManyRequests(ResultActions result) throws Exception {
@@ -192,5 +363,16 @@ class RateLimitIntegrationTests {
                 .andExpect(jsonPath("$.status").value(429))
                 .andExpect(jsonPath("$.request_id").isString())
                 .andExpect(header().string("Retry-After", matchesPattern("[1-9][0-9]*")));
+    }
+
+    /** What a sign-in writes: a refused one must leave all of it as it was. */
+    record RowCounts(int users, int connections, int sessions) {
+        static RowCounts of(JdbcClient jdbc) {
+            return new RowCounts(count(jdbc, "app_user"), count(jdbc, "zoho_connection"), count(jdbc, "user_session"));
+        }
+
+        private static int count(JdbcClient jdbc, String table) {
+            return jdbc.sql("select count(*) from " + table).query(Integer.class).single();
+        }
     }
 }

@@ -1,6 +1,6 @@
 package com.pipelinepulse.ratelimit;
 
-import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.testsupport.ZohoIntegrationTest;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -9,11 +9,14 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.event.RecordApplicationEvents;
 
-/** The one application context of the rate-limit tests: small limits, probe endpoints, a Zoho stand-in. */
+/**
+ * The one application context of the rate-limit tests: the real application talking to the Zoho stand-in, with
+ * small limits (ratelimit-test.properties) and a clock the tests move.
+ */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@IntegrationTest
-@Import(RateLimitProbes.class)
+@ZohoIntegrationTest
+@Import(RateLimitTestClock.class)
 @TestPropertySource(locations = "classpath:ratelimit-test.properties")
 @RecordApplicationEvents
 @interface RateLimitTestContext {

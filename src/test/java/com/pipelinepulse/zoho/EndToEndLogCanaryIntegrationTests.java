@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,10 +75,8 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>One class, one method, one application context: the capture starts in {@code beforeAll}, before this context
  * (used by no other class) starts, so start-up logging is covered as well.
  *
- * <p>Extension point for the Zoho token manager (issue 5): {@link #zohoTokenRefresh(SignedIn)}. It drives the refresh grant
- * through the application's {@link ZohoAccounts} bean today; when the token manager lands, its refresh paths
- * (forced refresh over HTTP, refresh on expiry, a refresh that ends in {@code REAUTH_REQUIRED}) are added there
- * and inherit the canaries and the capture.
+ * <p>Zoho token refresh: {@link #zohoTokenRefresh(SignedIn, Session)} forces a refresh through the token manager
+ * over HTTP and drives the refresh grant (accepted and refused) through the application's {@link ZohoAccounts}.
  */
 @IntegrationTest
 @ContextConfiguration(initializers = EndToEndLogCanaryIntegrationTests.CanarySettings.class)
@@ -184,7 +183,7 @@ class EndToEndLogCanaryIntegrationTests {
             signIn();
             SignedIn second = signIn();  // replaces the stored Zoho refresh token: the first is revoked at Zoho
             Session session = refreshMeAndCheckTheKeys(second);
-            zohoTokenRefresh(second);
+            zohoTokenRefresh(second, session);
             logoutAndBeRefused(second, session);
 
             refusedCallbacks();
@@ -289,7 +288,13 @@ class EndToEndLogCanaryIntegrationTests {
      * it; the manager's own paths (forced refresh over HTTP, refresh on expiry, marking a connection
      * {@code REAUTH_REQUIRED}) belong in this method when they land.
      */
-    private void zohoTokenRefresh(SignedIn person) {
+    private void zohoTokenRefresh(SignedIn person, Session session) throws Exception {
+        // The token manager's forced refresh over HTTP, then the connection status it reports.
+        assertThat(mvc.perform(post("/api/zoho/refresh").header("Authorization", "Bearer " + session.accessToken()))
+                .andReturn().getResponse().getStatus()).isEqualTo(200);
+        assertThat(mvc.perform(get("/api/zoho/connection").header("Authorization", "Bearer " + session.accessToken()))
+                .andReturn().getResponse().getStatus()).isEqualTo(200);
+
         ZohoDataCenter india = dataCenters.byLocation("in").orElseThrow();
 
         ZohoTokens fresh = accounts.refresh(india, person.zohoRefreshToken());
