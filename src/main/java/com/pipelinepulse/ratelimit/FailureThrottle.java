@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -28,7 +29,10 @@ final class FailureThrottle {
 
     FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
+        // Its own transaction: the sign-in or refresh that reported the outcome may roll back (or this write may
+        // fail) without one undoing the other, for example a refresh-reuse revocation.
+        this.transactions = new TransactionTemplate(transactions.getTransactionManager());
+        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.settings = settings;
         this.clock = clock;
     }

@@ -4,6 +4,7 @@ import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.observability.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -19,6 +20,14 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 final class FailureThrottleListener {
 
     private static final Logger log = LoggerFactory.getLogger(FailureThrottleListener.class);
+
+    /**
+     * Failures that show no guessing and happen to honest browsers every day: an SPA probing refresh without a
+     * cookie, a session that simply ended, a declined consent, a request that failed the CSRF check before any
+     * token was looked at. Counting them would let one busy office behind a NAT address lock itself out.
+     */
+    private static final Set<String> NOT_GUESSING = Set.of("missing_token", "session_expired", "session_revoked",
+            "user_inactive", "access_denied", "missing_csrf_header", "origin_not_allowed");
 
     private final FailureThrottle throttle;
     private final ApplicationEventPublisher events;
@@ -49,6 +58,9 @@ final class FailureThrottleListener {
     }
 
     private void record(SecurityEvent event, String caller) {
+        if (event.failed() && NOT_GUESSING.contains(String.valueOf(event.details().get("reason")))) {
+            return;
+        }
         if (event.failed()) {
             throttle.recordFailure(caller).ifPresent(lockout -> {
                 log.warn("Failure throttling: {} consecutive failed sign-ins or refreshes from {}, waiting {}",

@@ -4,6 +4,7 @@ import static com.pipelinepulse.ratelimit.RateLimitIntegrationTests.expectTooMan
 import static com.pipelinepulse.ratelimit.SignInAttempt.from;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -126,6 +127,20 @@ class FailureThrottlingIntegrationTests {
 
         expectTooManyRequests(refresh(client, sessions.open(person).refreshToken()));
         refresh("198.51.100.62", sessions.open(person).refreshToken()).andExpect(status().isOk());
+    }
+
+    @Test
+    void failuresThatShowNoGuessingNeverStartAWait() throws Exception {
+        String client = "198.51.100.63";
+        for (int i = 0; i < 5; i++) {
+            // The SPA probing refresh before anyone signed in, and a request without the CSRF header.
+            mvc.perform(TestSessions.refresh(null).with(from(client))).andExpect(status().isUnauthorized());
+            mvc.perform(post("/api/auth/refresh").header(HttpHeaders.ORIGIN, TestSessions.SPA_ORIGIN)
+                    .with(from(client))).andExpect(status().isForbidden());
+        }
+        assertThat(lockouts(client)).isEmpty();
+        mvc.perform(SignInAttempt.start().with(from(client))).andExpect(status().isFound());
+        refresh(client, sessions.open(person).refreshToken()).andExpect(status().isOk());
     }
 
     /** A refresh as the SPA sends it, from {@code client}, with a cookie that names no session. */
