@@ -50,6 +50,8 @@ class RouteInventoryIntegrationTests {
     static void productionSecrets(DynamicPropertyRegistry registry) {
         String keys = TestKeys.keyRing("inventory", 256);
         registry.add("PP_JWT_KEYS", () -> keys);
+        String encryption = TestKeys.keyRing("inventory", 256);
+        registry.add("PP_ENCRYPTION_KEYS", () -> encryption);
     }
 
     @Autowired

@@ -26,6 +26,7 @@ import org.springframework.core.env.Profiles;
 final class StartupSafetyRules {
 
     static final int MINIMUM_KEY_BITS = 256;
+    private static final int AES_KEY_BITS = 256;
 
     /** Values published in old READMEs and sample configurations; a key equal to one is public knowledge. */
     static final List<String> SAMPLE_JWT_KEYS = List.of(
@@ -57,6 +58,7 @@ final class StartupSafetyRules {
             return problems;
         }
         checkJwtKeys(secrets, problems);
+        checkEncryptionKeys(secrets, problems);
         checkRedirectUri(environment, problems);
         checkLogLevels(environment, problems);
         checkActuatorExposure(environment, problems);
@@ -88,6 +90,29 @@ final class StartupSafetyRules {
             }
             if (isSample(key)) {
                 problems.add("JWT key '" + kid + "' is a documented sample value");
+            }
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    /** AES-256-GCM needs exactly 256-bit keys; a missing ring would first fail at someone's sign-in. */
+    private static void checkEncryptionKeys(Secrets secrets, List<String> problems) {
+        Optional<String> text = secrets.find(SecretName.ENCRYPTION_KEYS);
+        if (text.isEmpty()) {
+            problems.add("the encryption key ring is missing (AWS secret field encryption.keys or PP_ENCRYPTION_KEYS)");
+            return;
+        }
+        KeyRing ring;
+        try {
+            ring = KeyRing.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            problems.add("the encryption key ring is malformed: " + e.getMessage());
+            return;
+        }
+        for (String kid : ring.kids()) {
+            byte[] key = ring.key(kid).orElseThrow();
+            if (key.length * 8 != AES_KEY_BITS) {
+                problems.add("encryption key '" + kid + "' is not " + AES_KEY_BITS + " bits");
             }
             Arrays.fill(key, (byte) 0);
         }

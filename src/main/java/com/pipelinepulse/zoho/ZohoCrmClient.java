@@ -102,7 +102,8 @@ public final class ZohoCrmClient {
                 throw ZohoProblems.unavailable("Zoho CRM did not answer usefully. Try again shortly.",
                         CRM_THROTTLE_RETRY_AFTER);
             }
-            throw ZohoProblems.refused(e.zohoError());
+            log.warn("Zoho CRM refused a call for connection {} ({})", connection.id(), e.zohoError());
+            throw ZohoProblems.refused();
         }
         return answer;
     }

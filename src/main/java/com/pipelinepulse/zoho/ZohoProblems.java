@@ -61,9 +61,10 @@ final class ZohoProblems {
     }
 
     /** Zoho refused a request for a reason the person cannot fix by signing in again (e.g. our client id). */
-    static ApiProblemException refused(String zohoError) {
+    static ApiProblemException refused() {
+        // Zoho's own error code (e.g. invalid_client) says how our client is configured: it goes to the log and
+        // the audit trail, not to the caller.
         return new ApiProblemException(REFUSED, "Zoho refused the request", 502,
-                "Zoho refused the request" + (zohoError == null ? "." : " (" + zohoError + ")."), Map.of(),
-                new HttpHeaders());
+                "Zoho refused the request. Quote the request id when reporting it.", Map.of(), new HttpHeaders());
     }
 }

@@ -370,7 +370,7 @@ class ZohoTokenManager implements AutoCloseable {
             outcome(row, "rejected", start, error);
             log.error("Zoho refused the token refresh of connection {} ({}): check the Zoho client settings", id,
                     error);
-            return ZohoProblems.refused(zoho.zohoError());
+            return ZohoProblems.refused();
         }
         if (zoho.kind() == Kind.THROTTLED) {
             throttleCounter("zoho").increment();

@@ -27,6 +27,25 @@ class StartupSafetyValidatorTests {
 
     private final Map<SecretName, String> secretValues = new EnumMap<>(SecretName.class);
 
+    @org.junit.jupiter.api.BeforeEach
+    void encryptionKeys() {
+        secretValues.put(SecretName.ENCRYPTION_KEYS, TestKeys.keyRing("e1", 256));
+    }
+
+    @Test
+    void refusesAMissingEncryptionKeyRing() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        secretValues.remove(SecretName.ENCRYPTION_KEYS);
+        production().run(context -> assertRefused(context, "the encryption key ring is missing"));
+    }
+
+    @Test
+    void refusesAnEncryptionKeyThatIsNot256Bits() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        secretValues.put(SecretName.ENCRYPTION_KEYS, TestKeys.keyRing("e2", 256) + "," + TestKeys.keyRing("old", 128));
+        production().run(context -> assertRefused(context, "encryption key 'old' is not 256 bits"));
+    }
+
     private ApplicationContextRunner production() {
         return new ApplicationContextRunner()
                 .withUserConfiguration(StartupSafetyConfiguration.class)

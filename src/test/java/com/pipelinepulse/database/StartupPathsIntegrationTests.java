@@ -88,7 +88,8 @@ class StartupPathsIntegrationTests {
         PostgresPasswordGate gate = gate((user, password) -> password.equals(dbPassword));
 
         ConfigurableApplicationContext app = start(gate, "--pipelinepulse.secrets.aws.enabled=true",
-                "--PP_JWT_KEYS=" + jwt, "--PP_DATABASE_PASSWORD=" + dbPassword);
+                "--PP_JWT_KEYS=" + jwt, "--PP_ENCRYPTION_KEYS=" + TestKeys.keyRing("e1", 256),
+                "--PP_DATABASE_PASSWORD=" + dbPassword);
 
         assertThat(JdbcClient.create(app.getBean(javax.sql.DataSource.class)).sql("select 1")
                 .query(Integer.class).single()).isEqualTo(1);
