@@ -3,20 +3,28 @@ package com.pipelinepulse.ratelimit;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.pipelinepulse.ratelimit.SignInAttempt.from;
 import static com.pipelinepulse.ratelimit.SignInAttempt.start;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
@@ -24,10 +32,13 @@ import com.pipelinepulse.session.SessionOpener;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
 import com.pipelinepulse.testsupport.ZohoStandIn;
+import com.pipelinepulse.zoho.ZohoTokenProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.Cookie;
 import java.net.URI;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,8 +62,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.springframework.web.context.WebApplicationContext;
 
 /**
- * Per-address limits on the real sign-in endpoints and per-user limits on the real admin writes: 429
- * problem+json with Retry-After, an event, a metric, and no work done (sign-in limit 3, admin-writes limit 2).
+ * Per-address limits on the real sign-in endpoints and per-user limits on the real admin writes, Zoho connection
+ * tests and forced Zoho refreshes: 429 problem+json with Retry-After, an event, a metric, and no work done (no
+ * Zoho call). Limits here: sign-in 3, admin-writes 2, zoho-connection-test 2, zoho-refresh 2.
  */
 @RateLimitTestContext
 class RateLimitIntegrationTests {
@@ -82,6 +94,17 @@ class RateLimitIntegrationTests {
 
     @Autowired
     SessionOpener opener;
+
+    @Autowired
+    TokenCipher cipher;
+
+    @Autowired
+    RateLimitProperties rateLimits;
+
+    @Autowired
+    ZohoTokenProperties zohoTokens;
+
+    private final ObjectMapper json = new ObjectMapper();
 
     TestSessions sessions;
 
@@ -210,58 +233,97 @@ class RateLimitIntegrationTests {
     void anonymousAndUnauthorisedCallersNeverReachTheUserLimits() throws Exception {
         UserAccount someone = sessions.user(Role.VIEWER);
         SignedIn viewer = sessions.signIn(Role.VIEWER);
-        // Three of each, one more than the admin-writes limit: none of them touches a bucket.
+        // Three of each, one more than the admin-writes, zoho-refresh and zoho-connection-test limits: none of
+        // them touches a bucket.
         for (int i = 0; i < 3; i++) {
             mvc.perform(patch("/api/admin/users/" + someone.id()).contentType(MediaType.APPLICATION_JSON)
                     .content("{\"role\":\"admin\"}")).andExpect(status().isUnauthorized());
             mvc.perform(setRole(viewer, someone, "admin")).andExpect(status().isForbidden());
+            mvc.perform(post("/api/zoho/connection/test")).andExpect(status().isUnauthorized());
+            mvc.perform(post("/api/zoho/refresh").header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token"))
+                    .andExpect(status().isUnauthorized());
         }
         assertThat(rateLimited()).isEmpty();
         assertThat(users.find(someone.id()).orElseThrow().role()).isEqualTo(Role.VIEWER);
     }
 
-    // /api/zoho/refresh and /api/zoho/connection/test arrive with the token manager (branch tokens); until then
-    // the API chain denies them, so their per-user limits are proven one level down: mock requests through the
-    // very UserRateLimitFilter instance the production API chain holds, on the real PostgreSQL buckets.
-
     @Test
-    void zohoRefreshIsLimitedPerUserAndNotPerAddress() throws Exception {
-        UserRateLimitFilter filter = productionUserRateLimitFilter();
-        double rejectedBefore = rejections("zoho-refresh");
-        assertThat(throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
-                .passed()).isTrue();
-        assertThat(throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
-                .passed()).isTrue();
+    void zohoConnectionTestOverTheLimitIs429AndTheCrmIsNotCalled() throws Exception {
+        ZohoUser priya = signInWithZoho("in-viewer", "198.51.100.50");
+        ZohoUser oliver = signInWithZoho("au-viewer", "198.51.100.51");
+        // The sign-in itself read the CRM current user once with the new access token.
+        ZohoStandIn.server().verify(1, crmCurrentUserWith(priya.accessToken()));
+        double rejectedBefore = rejections("zoho-connection-test");
 
-        Filtered refused = throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh",
-                "198.51.100.41");
-        assertThat(refused.passed()).as("reached the controller").isFalse();
-        expectTooManyRequests(refused.response());
-        assertThat(rejections("zoho-refresh")).isEqualTo(rejectedBefore + 1);
-        // Another user from the first address is not affected.
-        assertThat(throughUserLimits(filter, "bob@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
-                .passed()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            mvc.perform(as(priya, post("/api/zoho/connection/test")).with(from("198.51.100.50")))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.ok").value(true))
+                    .andExpect(jsonPath("$.zoho_user.email").value("priya.viewer@example.com"));
+        }
+        // The sign-in's call and the two allowed tests.
+        ZohoStandIn.server().verify(3, crmCurrentUserWith(priya.accessToken()));
+
+        // The third test in the hour, even from another address, is refused before the controller: no CRM call.
+        expectTooManyRequests(mvc.perform(as(priya, post("/api/zoho/connection/test")).with(from("198.51.100.52"))));
+        ZohoStandIn.server().verify(3, crmCurrentUserWith(priya.accessToken()));
+        ZohoStandIn.server().verify(0, refreshWith(priya.refreshToken()));
+        assertThat(rejections("zoho-connection-test")).isEqualTo(rejectedBefore + 1);
         assertThat(rateLimited())
                 .singleElement()
                 .satisfies(e -> {
-                    assertThat(e.details()).containsEntry("endpoint", "zoho-refresh");
-                    assertThat(e.subject()).startsWith("user:").doesNotContain("alice");
+                    assertThat(e.details()).containsEntry("endpoint", "zoho-connection-test")
+                            .containsEntry("reason", "rate_limit");
+                    assertThat(e.subject()).startsWith("user:").doesNotContain(priya.email())
+                            .doesNotContain(priya.userId().toString());
                 });
+
+        // Another person from the same address still has their tests.
+        mvc.perform(as(oliver, post("/api/zoho/connection/test")).with(from("198.51.100.50")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.zoho_user.email").value("oliver.viewer@example.com"));
+        ZohoStandIn.server().verify(2, crmCurrentUserWith(oliver.accessToken()));
+        assertThat(rateLimited()).hasSize(1);
     }
 
     @Test
-    void zohoConnectionTestIsLimitedPerUser() throws Exception {
-        UserRateLimitFilter filter = productionUserRateLimitFilter();
+    void zohoRefreshOverTheLimitIs429FromTheRateLimiterAndZohoIsNotCalled() throws Exception {
+        // The token manager refuses the 11th token request per connection in 10 minutes by itself (429
+        // zoho-refresh-limited); this context's per-user limit is below that, so the rate limiter answers first.
+        assertThat(rateLimits.zohoRefresh().capacity()).isLessThan(zohoTokens.refreshLimit());
+        ZohoUser yuki = signInWithZoho("jp-viewer", "198.51.100.53");
+        ZohoUser mia = signInWithZoho("us-manager", "198.51.100.54");
+        double rejectedBefore = rejections("zoho-refresh");
+
         for (int i = 0; i < 2; i++) {
-            assertThat(throughUserLimits(filter, "carol@example.com", "POST", "/api/zoho/connection/test",
-                    "198.51.100.42").passed()).isTrue();
+            mvc.perform(as(yuki, post("/api/zoho/refresh")).with(from("198.51.100.53")))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.status").value("CONNECTED"))
+                    .andExpect(jsonPath("$.last_refresh_outcome").value("success"));
         }
-        Filtered refused = throughUserLimits(filter, "carol@example.com", "POST", "/api/zoho/connection/test",
-                "198.51.100.42");
-        assertThat(refused.passed()).isFalse();
-        expectTooManyRequests(refused.response());
-        assertThat(rateLimited()).singleElement()
-                .satisfies(e -> assertThat(e.details()).containsEntry("endpoint", "zoho-connection-test"));
+        ZohoStandIn.server().verify(2, refreshWith(yuki.refreshToken()));
+
+        // Per user, not per address: the third refresh from another address is refused, with the rate limiter's
+        // problem type, and Zoho is not asked.
+        expectTooManyRequests(mvc.perform(as(yuki, post("/api/zoho/refresh")).with(from("198.51.100.55"))))
+                .andExpect(jsonPath("$.type").value(not(containsString("zoho-refresh-limited"))));
+        ZohoStandIn.server().verify(2, refreshWith(yuki.refreshToken()));
+        assertThat(rejections("zoho-refresh")).isEqualTo(rejectedBefore + 1);
+        assertThat(rateLimited())
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.details()).containsEntry("endpoint", "zoho-refresh")
+                            .containsEntry("reason", "rate_limit");
+                    assertThat(e.subject()).startsWith("user:").doesNotContain(yuki.email())
+                            .doesNotContain(yuki.userId().toString());
+                });
+
+        // Another person from the first address is not affected.
+        mvc.perform(as(mia, post("/api/zoho/refresh")).with(from("198.51.100.53")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.last_refresh_outcome").value("success"));
+        ZohoStandIn.server().verify(1, refreshWith(mia.refreshToken()));
+        assertThat(rateLimited()).hasSize(1);
     }
 
     @Test
@@ -335,8 +397,63 @@ class RateLimitIntegrationTests {
         return ZohoStandIn.server().findAll(anyRequestedFor(anyUrl())).size();
     }
 
-    private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder exchangeOf(String code) {
+    private static RequestPatternBuilder exchangeOf(String code) {
         return postRequestedFor(urlPathMatching("/.*/oauth/v2/token")).withFormParam("code", equalTo(code));
+    }
+
+    /** The CRM current-user call made with this access token. */
+    private static RequestPatternBuilder crmCurrentUserWith(String accessToken) {
+        return getRequestedFor(urlPathMatching("/api/[a-z]+/crm/v8/users"))
+                .withQueryParam("type", equalTo("CurrentUser"))
+                .withHeader(HttpHeaders.AUTHORIZATION, equalTo("Zoho-oauthtoken " + accessToken));
+    }
+
+    /** A token request of the refresh grant with this refresh token. */
+    private static RequestPatternBuilder refreshWith(String refreshToken) {
+        return postRequestedFor(urlPathMatching("/[a-z]+/oauth/v2/token"))
+                .withFormParam("grant_type", equalTo("refresh_token"))
+                .withFormParam("refresh_token", equalTo(refreshToken));
+    }
+
+    /**
+     * A person of the Zoho stand-in ({@code in-viewer}, ...) signed in through the real sign-in from
+     * {@code client} (two tokens of that address's sign-in bucket), with an access token from the real refresh
+     * endpoint, and the Zoho tokens the sign-in stored for them (read back, to match the stand-in's requests).
+     */
+    private ZohoUser signInWithZoho(String person, String client) throws Exception {
+        SignInAttempt browser = new SignInAttempt(mvc).startFrom(client);
+        Cookie refreshCookie = browser.callbackFrom(browser.pick(person), client)
+                .andExpect(status().isFound())
+                .andExpect(header().string(HttpHeaders.LOCATION, SPA + "/"))
+                .andReturn().getResponse().getCookie(TestSessions.COOKIE);
+        assertThat(refreshCookie).as("refresh cookie of the sign-in").isNotNull();
+        MockHttpServletResponse refreshed = mvc.perform(TestSessions.refresh(refreshCookie.getValue())
+                .with(from(client))).andExpect(status().isOk()).andReturn().getResponse();
+        String bearer = "Bearer " + json.readTree(refreshed.getContentAsString()).get("access_token").asText();
+        JsonNode me = json.readTree(mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, bearer))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString());
+        UUID userId = UUID.fromString(me.get("user_id").asText());
+        StoredConnection stored = jdbc.sql("""
+                select id, access_token, refresh_token from zoho_connection
+                where user_id = :userId and status = 'CONNECTED'""")
+                .param("userId", userId)
+                .query((rs, n) -> new StoredConnection(rs.getObject("id", UUID.class), rs.getString("access_token"),
+                        rs.getString("refresh_token")))
+                .single();
+        String context = stored.id().toString();
+        return new ZohoUser(userId, me.get("email").asText(), bearer,
+                cipher.decrypt(stored.accessToken(), context), cipher.decrypt(stored.refreshToken(), context));
+    }
+
+    private record StoredConnection(UUID id, String accessToken, String refreshToken) {
+    }
+
+    /** Signed in with Zoho: who, the bearer header value, and the Zoho tokens stored for them. */
+    private record ZohoUser(UUID userId, String email, String bearer, String accessToken, String refreshToken) {
+    }
+
+    private static MockHttpServletRequestBuilder as(ZohoUser who, MockHttpServletRequestBuilder request) {
+        return request.header(HttpHeaders.AUTHORIZATION, who.bearer());
     }
 
     private static MockHttpServletRequestBuilder as(SignedIn who, MockHttpServletRequestBuilder request) {
