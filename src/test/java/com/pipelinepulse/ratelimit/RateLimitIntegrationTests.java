@@ -3,31 +3,41 @@ package com.pipelinepulse.ratelimit;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.pipelinepulse.ratelimit.SignInAttempt.from;
 import static com.pipelinepulse.ratelimit.SignInAttempt.start;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
 import com.pipelinepulse.session.SessionOpener;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
+import com.pipelinepulse.testsupport.ZohoConnectionRows;
 import com.pipelinepulse.testsupport.ZohoStandIn;
+import com.pipelinepulse.zoho.ZohoTokenProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -51,8 +61,9 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.springframework.web.context.WebApplicationContext;
 
 /**
- * Per-address limits on the real sign-in endpoints and per-user limits on the real admin writes: 429
- * problem+json with Retry-After, an event, a metric, and no work done (sign-in limit 3, admin-writes limit 2).
+ * Per-address limits on the real sign-in endpoints and per-user limits on the real admin writes, Zoho connection
+ * tests and forced Zoho refreshes: 429 problem+json with Retry-After, an event, a metric, and no work done (no
+ * Zoho call). Limits here: sign-in 3, admin-writes 2, zoho-connection-test 2, zoho-refresh 2.
  */
 @RateLimitTestContext
 class RateLimitIntegrationTests {
@@ -82,6 +93,15 @@ class RateLimitIntegrationTests {
 
     @Autowired
     SessionOpener opener;
+
+    @Autowired
+    TokenCipher cipher;
+
+    @Autowired
+    RateLimitProperties rateLimits;
+
+    @Autowired
+    ZohoTokenProperties zohoTokens;
 
     TestSessions sessions;
 
@@ -210,58 +230,94 @@ class RateLimitIntegrationTests {
     void anonymousAndUnauthorisedCallersNeverReachTheUserLimits() throws Exception {
         UserAccount someone = sessions.user(Role.VIEWER);
         SignedIn viewer = sessions.signIn(Role.VIEWER);
-        // Three of each, one more than the admin-writes limit: none of them touches a bucket.
+        // Three of each, one more than the admin-writes, zoho-refresh and zoho-connection-test limits: none of
+        // them touches a bucket.
         for (int i = 0; i < 3; i++) {
             mvc.perform(patch("/api/admin/users/" + someone.id()).contentType(MediaType.APPLICATION_JSON)
                     .content("{\"role\":\"admin\"}")).andExpect(status().isUnauthorized());
             mvc.perform(setRole(viewer, someone, "admin")).andExpect(status().isForbidden());
+            mvc.perform(post("/api/zoho/connection/test")).andExpect(status().isUnauthorized());
+            mvc.perform(post("/api/zoho/refresh").header(HttpHeaders.AUTHORIZATION, "Bearer not-a-token"))
+                    .andExpect(status().isUnauthorized());
         }
         assertThat(rateLimited()).isEmpty();
         assertThat(users.find(someone.id()).orElseThrow().role()).isEqualTo(Role.VIEWER);
     }
 
-    // /api/zoho/refresh and /api/zoho/connection/test arrive with the token manager (branch tokens); until then
-    // the API chain denies them, so their per-user limits are proven one level down: mock requests through the
-    // very UserRateLimitFilter instance the production API chain holds, on the real PostgreSQL buckets.
-
     @Test
-    void zohoRefreshIsLimitedPerUserAndNotPerAddress() throws Exception {
-        UserRateLimitFilter filter = productionUserRateLimitFilter();
-        double rejectedBefore = rejections("zoho-refresh");
-        assertThat(throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
-                .passed()).isTrue();
-        assertThat(throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
-                .passed()).isTrue();
+    void zohoConnectionTestOverTheLimitIs429AndTheCrmIsNotCalled() throws Exception {
+        ZohoUser carol = withZohoConnection();
+        ZohoUser dave = withZohoConnection();
+        double rejectedBefore = rejections("zoho-connection-test");
 
-        Filtered refused = throughUserLimits(filter, "alice@example.com", "POST", "/api/zoho/refresh",
-                "198.51.100.41");
-        assertThat(refused.passed()).as("reached the controller").isFalse();
-        expectTooManyRequests(refused.response());
-        assertThat(rejections("zoho-refresh")).isEqualTo(rejectedBefore + 1);
-        // Another user from the first address is not affected.
-        assertThat(throughUserLimits(filter, "bob@example.com", "POST", "/api/zoho/refresh", "198.51.100.40")
-                .passed()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            mvc.perform(as(carol, post("/api/zoho/connection/test")).with(from("198.51.100.50")))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.ok").value(true))
+                    .andExpect(jsonPath("$.zoho_user.zuid").value(ZohoConnectionRows.US_ADMIN_ZUID));
+        }
+        ZohoStandIn.server().verify(2, crmCurrentUserWith(carol.accessToken()));
+
+        // The third test in the hour, even from another address, is refused before the controller: no CRM call.
+        expectTooManyRequests(mvc.perform(as(carol, post("/api/zoho/connection/test")).with(from("198.51.100.52"))));
+        ZohoStandIn.server().verify(2, crmCurrentUserWith(carol.accessToken()));
+        ZohoStandIn.server().verify(0, refreshWith(carol.refreshToken()));
+        assertThat(rejections("zoho-connection-test")).isEqualTo(rejectedBefore + 1);
         assertThat(rateLimited())
                 .singleElement()
                 .satisfies(e -> {
-                    assertThat(e.details()).containsEntry("endpoint", "zoho-refresh");
-                    assertThat(e.subject()).startsWith("user:").doesNotContain("alice");
+                    assertThat(e.details()).containsEntry("endpoint", "zoho-connection-test")
+                            .containsEntry("reason", "rate_limit");
+                    assertThat(e.subject()).startsWith("user:").doesNotContain(carol.email())
+                            .doesNotContain(carol.userId().toString());
                 });
+
+        // Another person from the same address still has their tests.
+        mvc.perform(as(dave, post("/api/zoho/connection/test")).with(from("198.51.100.50")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.ok").value(true));
+        ZohoStandIn.server().verify(1, crmCurrentUserWith(dave.accessToken()));
+        assertThat(rateLimited()).hasSize(1);
     }
 
     @Test
-    void zohoConnectionTestIsLimitedPerUser() throws Exception {
-        UserRateLimitFilter filter = productionUserRateLimitFilter();
+    void zohoRefreshOverTheLimitIs429FromTheRateLimiterAndZohoIsNotCalled() throws Exception {
+        // The token manager refuses the 11th token request per connection in 10 minutes by itself (429
+        // zoho-refresh-limited); this context's per-user limit is below that, so the rate limiter answers first.
+        assertThat(rateLimits.zohoRefresh().capacity()).isLessThan(zohoTokens.refreshLimit());
+        ZohoUser alice = withZohoConnection();
+        ZohoUser bob = withZohoConnection();
+        double rejectedBefore = rejections("zoho-refresh");
+
         for (int i = 0; i < 2; i++) {
-            assertThat(throughUserLimits(filter, "carol@example.com", "POST", "/api/zoho/connection/test",
-                    "198.51.100.42").passed()).isTrue();
+            mvc.perform(as(alice, post("/api/zoho/refresh")).with(from("198.51.100.53")))
+                    .andExpect(status().isOk())
+                    .andExpect(jsonPath("$.status").value("CONNECTED"))
+                    .andExpect(jsonPath("$.last_refresh_outcome").value("success"));
         }
-        Filtered refused = throughUserLimits(filter, "carol@example.com", "POST", "/api/zoho/connection/test",
-                "198.51.100.42");
-        assertThat(refused.passed()).isFalse();
-        expectTooManyRequests(refused.response());
-        assertThat(rateLimited()).singleElement()
-                .satisfies(e -> assertThat(e.details()).containsEntry("endpoint", "zoho-connection-test"));
+        ZohoStandIn.server().verify(2, refreshWith(alice.refreshToken()));
+
+        // Per user, not per address: the third refresh from another address is refused, with the rate limiter's
+        // problem type, and Zoho is not asked.
+        expectTooManyRequests(mvc.perform(as(alice, post("/api/zoho/refresh")).with(from("198.51.100.55"))))
+                .andExpect(jsonPath("$.type").value(not(containsString("zoho-refresh-limited"))));
+        ZohoStandIn.server().verify(2, refreshWith(alice.refreshToken()));
+        assertThat(rejections("zoho-refresh")).isEqualTo(rejectedBefore + 1);
+        assertThat(rateLimited())
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.details()).containsEntry("endpoint", "zoho-refresh")
+                            .containsEntry("reason", "rate_limit");
+                    assertThat(e.subject()).startsWith("user:").doesNotContain(alice.email())
+                            .doesNotContain(alice.userId().toString());
+                });
+
+        // Another person from the first address is not affected.
+        mvc.perform(as(bob, post("/api/zoho/refresh")).with(from("198.51.100.53")))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.last_refresh_outcome").value("success"));
+        ZohoStandIn.server().verify(1, refreshWith(bob.refreshToken()));
+        assertThat(rateLimited()).hasSize(1);
     }
 
     @Test
@@ -335,8 +391,50 @@ class RateLimitIntegrationTests {
         return ZohoStandIn.server().findAll(anyRequestedFor(anyUrl())).size();
     }
 
-    private static com.github.tomakehurst.wiremock.matching.RequestPatternBuilder exchangeOf(String code) {
+    private static RequestPatternBuilder exchangeOf(String code) {
         return postRequestedFor(urlPathMatching("/.*/oauth/v2/token")).withFormParam("code", equalTo(code));
+    }
+
+    /** The CRM current-user call made with this access token. */
+    private static RequestPatternBuilder crmCurrentUserWith(String accessToken) {
+        return getRequestedFor(urlPathMatching("/api/[a-z]+/crm/v8/users"))
+                .withQueryParam("type", equalTo("CurrentUser"))
+                .withHeader(HttpHeaders.AUTHORIZATION, equalTo("Zoho-oauthtoken " + accessToken));
+    }
+
+    /** A token request of the refresh grant with this refresh token. */
+    private static RequestPatternBuilder refreshWith(String refreshToken) {
+        return postRequestedFor(urlPathMatching("/[a-z]+/oauth/v2/token"))
+                .withFormParam("grant_type", equalTo("refresh_token"))
+                .withFormParam("refresh_token", equalTo(refreshToken));
+    }
+
+    /**
+     * A signed-in person with a CONNECTED Zoho connection stored as sign-in stores it, holding tokens generated for
+     * this test that the stand-in accepts (as its us-admin), so the stand-in's requests can be told apart by token.
+     */
+    private ZohoUser withZohoConnection() throws Exception {
+        SignedIn session = sessions.signIn(Role.VIEWER);
+        String accessToken = ZohoConnectionRows.usAdminToken();
+        String refreshToken = ZohoConnectionRows.usAdminToken();
+        new ZohoConnectionRows(jdbc, cipher).insert(session.user().id(), accessToken, Instant.now().plusSeconds(3600),
+                refreshToken);
+        return new ZohoUser(session, accessToken, refreshToken);
+    }
+
+    /** Signed in, with the Zoho tokens stored for them. */
+    private record ZohoUser(SignedIn session, String accessToken, String refreshToken) {
+        UUID userId() {
+            return session.user().id();
+        }
+
+        String email() {
+            return session.user().email();
+        }
+    }
+
+    private static MockHttpServletRequestBuilder as(ZohoUser who, MockHttpServletRequestBuilder request) {
+        return as(who.session(), request);
     }
 
     private static MockHttpServletRequestBuilder as(SignedIn who, MockHttpServletRequestBuilder request) {
