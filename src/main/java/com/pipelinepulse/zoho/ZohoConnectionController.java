@@ -78,7 +78,8 @@ class ZohoConnectionController {
     @ApiResponse(responseCode = "401", description = "No or invalid access token (problem+json)")
     @ApiResponse(responseCode = "404", description = "zoho-not-connected")
     @ApiResponse(responseCode = "409", description = "zoho-reauth-required: sign in with Zoho again (sign_in_url)")
-    @ApiResponse(responseCode = "429", description = "zoho-refresh-limited, with Retry-After")
+    @ApiResponse(responseCode = "429", description = "too-many-requests (per-user rate limit) or zoho-refresh-limited "
+            + "(the token manager's limit of Zoho token requests), with Retry-After")
     @ApiResponse(responseCode = "502", description = "zoho-refused: Zoho refused the call")
     @ApiResponse(responseCode = "503", description = "zoho-unavailable (timeout, outage, throttled), with Retry-After")
     TestResult test(@AuthenticationPrincipal AccessTokenClaims principal) {
@@ -96,7 +97,8 @@ class ZohoConnectionController {
     @ApiResponse(responseCode = "401", description = "No or invalid access token (problem+json)")
     @ApiResponse(responseCode = "404", description = "zoho-not-connected")
     @ApiResponse(responseCode = "409", description = "zoho-reauth-required: sign in with Zoho again (sign_in_url)")
-    @ApiResponse(responseCode = "429", description = "zoho-refresh-limited, with Retry-After")
+    @ApiResponse(responseCode = "429", description = "too-many-requests (per-user rate limit) or zoho-refresh-limited "
+            + "(the token manager's limit of Zoho token requests), with Retry-After")
     @ApiResponse(responseCode = "502", description = "zoho-refused: Zoho refused the refresh (client settings)")
     @ApiResponse(responseCode = "503", description = "zoho-unavailable (timeout, outage, throttled), with Retry-After")
     ConnectionView refresh(@AuthenticationPrincipal AccessTokenClaims principal) {
