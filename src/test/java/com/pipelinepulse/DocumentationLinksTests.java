@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code README.md} leads to a file (and, with {@code #anchor}, to a heading of that file, by GitHub's slug rules),
  * and every {@code PP_...} setting they name is read by the code: a {@code ${PP_...}} placeholder in
  * {@code src/main/resources/application*.yml}, a {@link SecretName}, or a string literal in {@code src/main/java}.
- * A few developer-tool settings are read only by test code or scripts; they are allowed when found there.
+ * A few developer-tool settings are read only by test code or scripts; they are allowed when found there. Test
+ * methods the docs cite as proof ({@code SomethingTests.method}) exist.
  */
 class DocumentationLinksTests {
 
@@ -45,6 +46,8 @@ class DocumentationLinksTests {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(PP_[A-Z0-9_]+)");
     private static final Pattern STRING_LITERAL = Pattern.compile("\"((?:[^\"\\\\\\n]|\\\\.)*)\"");
 
+    /** {@code SomethingTests.method} as the docs cite tests (ASVS table, observability). */
+    private static final Pattern TEST_METHOD = Pattern.compile("\\b([A-Z][A-Za-z0-9]*Tests)\\.([a-z][A-Za-z0-9_]*)\\b");
     private static final Path ROOT = Path.of("").toAbsolutePath();
 
     @Test
@@ -63,6 +66,29 @@ class DocumentationLinksTests {
         allowed.addAll(testOnlySettingsInUse(ROOT));
         assertThat(unknownSettings(ROOT, documents(ROOT), allowed))
                 .as("PP_ settings named in the docs that no code reads (file:line: name)").isEmpty();
+    }
+
+    @Test
+    void everyTestMethodTheDocsNameExists() {
+        List<String> missing = new ArrayList<>();
+        for (Path document : documents(ROOT)) {
+            List<String> lines = read(document);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher named = TEST_METHOD.matcher(lines.get(i));
+                while (named.find()) {
+                    if (named.group(2).equals("java")) {
+                        continue; // a file name, not a method
+                    }
+                    List<Path> classes = files(ROOT.resolve("src/test/java"), named.group(1) + ".java", ".java");
+                    Pattern method = Pattern.compile("\\bvoid\\s+" + named.group(2) + "\\s*\\(");
+                    if (classes.stream().noneMatch(c -> method.matcher(String.join("\n", read(c))).find())) {
+                        missing.add(ROOT.relativize(document) + ":" + (i + 1) + ": " + named.group(1) + "."
+                                + named.group(2));
+                    }
+                }
+            }
+        }
+        assertThat(missing).as("Class.method of tests named in the docs that do not exist").isEmpty();
     }
 
     @Test
