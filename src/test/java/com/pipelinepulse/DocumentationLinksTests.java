@@ -3,6 +3,7 @@ package com.pipelinepulse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pipelinepulse.secrets.SecretName;
+import com.pipelinepulse.zoho.ZohoDataCenters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and every {@code PP_...} setting they name is read by the code: a {@code ${PP_...}} placeholder in
  * {@code src/main/resources/application*.yml}, a {@link SecretName}, or a string literal in {@code src/main/java}.
  * A few developer-tool settings are read only by test code or scripts; they are allowed when found there. Test
- * methods the docs cite as proof ({@code SomethingTests.method}) exist.
+ * methods the docs cite as proof ({@code SomethingTests.method}) exist, and the data-centre tables of the docs are
+ * the code's built-in table.
  */
 class DocumentationLinksTests {
 
@@ -48,6 +50,9 @@ class DocumentationLinksTests {
 
     /** {@code SomethingTests.method} as the docs cite tests (ASVS table, observability). */
     private static final Pattern TEST_METHOD = Pattern.compile("\\b([A-Z][A-Za-z0-9]*Tests)\\.([a-z][A-Za-z0-9_]*)\\b");
+    /** A row of a data-centre table: {@code | `eu` | `https://accounts.zoho.eu` | ...}, backticks optional. */
+    private static final Pattern DATA_CENTRE_ROW =
+            Pattern.compile("^\\|\\s*`?([a-z]{2,8})`?\\s*\\|\\s*`?(https?://[^`\\s|]+)`?\\s*\\|");
     private static final Path ROOT = Path.of("").toAbsolutePath();
 
     @Test
@@ -89,6 +94,22 @@ class DocumentationLinksTests {
             }
         }
         assertThat(missing).as("Class.method of tests named in the docs that do not exist").isEmpty();
+    }
+
+    @Test
+    void everyDataCentreTableInTheDocsIsTheCodesTable() {
+        Map<String, String> code = new java.util.LinkedHashMap<>();
+        ZohoDataCenters.DEFAULT_TABLE.forEach((location, server) -> code.put(location, server.toString()));
+        for (String name : List.of("README.md", "docs/zoho-integration.md", "docs/oauth-troubleshooting.md")) {
+            Map<String, String> documented = new java.util.LinkedHashMap<>();
+            for (String line : read(ROOT.resolve(name))) {
+                Matcher row = DATA_CENTRE_ROW.matcher(line);
+                if (row.find()) {
+                    documented.put(row.group(1), row.group(2));
+                }
+            }
+            assertThat(documented).as("data-centre table of " + name).containsExactlyEntriesOf(code);
+        }
     }
 
     @Test
