@@ -30,8 +30,11 @@ class JdbcZohoConnections implements ZohoConnections {
             status, last_refresh_outcome, last_refresh_at, created_at, updated_at""";
 
     /** What a sign-in did to the stored connection. {@code replacedRefreshToken} is to be revoked at Zoho. */
+    /**
+     * @param replacedAt the data centre the replaced refresh token belongs to (where it must be revoked), or null
+     */
     record StoredSignIn(UUID connectionId, boolean created, boolean keptStoredRefreshToken,
-            String replacedRefreshToken) {
+            String replacedRefreshToken, ZohoDataCenter replacedAt) {
 
         @Override
         public String toString() {
@@ -81,10 +84,11 @@ class JdbcZohoConnections implements ZohoConnections {
             String scopes) {
         for (int attempt = 0; attempt < 2; attempt++) {
             Optional<Existing> existing = jdbc.sql("""
-                    select id, location, refresh_token from zoho_connection where user_id = ? for update""")
+                    select id, location, accounts_server, refresh_token from zoho_connection
+                    where user_id = ? for update""")
                     .param(userId)
                     .query((rs, n) -> new Existing(rs.getObject("id", UUID.class), rs.getString("location"),
-                            rs.getString("refresh_token")))
+                            URI.create(rs.getString("accounts_server")), rs.getString("refresh_token")))
                     .optional();
             if (existing.isPresent()) {
                 return update(existing.get(), zohoUserId, dataCenter, tokens, scopes);
@@ -111,7 +115,7 @@ class JdbcZohoConnections implements ZohoConnections {
                     .param("refreshToken", cipher.encrypt(tokens.refreshToken(), id.toString()))
                     .update();
             if (inserted == 1) {
-                return new StoredSignIn(id, true, false, null);
+                return new StoredSignIn(id, true, false, null, null);
             }
             // A concurrent sign-in of the same user created the row first: replace its tokens instead.
         }
@@ -153,7 +157,10 @@ class JdbcZohoConnections implements ZohoConnections {
                 .param("expiresIn", (double) tokens.expiresIn().toSeconds())
                 .param("refreshToken", refreshCiphertext)
                 .update();
-        return new StoredSignIn(existing.id(), false, kept, replaced);
+        // A token replaced by a sign-in at another data centre is revoked where it was issued.
+        ZohoDataCenter replacedAt = replaced == null ? null
+                : new ZohoDataCenter(existing.location(), existing.accountsServer());
+        return new StoredSignIn(existing.id(), false, kept, replaced, replacedAt);
     }
 
     private String decryptOrNull(String ciphertext, String context) {
@@ -169,7 +176,7 @@ class JdbcZohoConnections implements ZohoConnections {
         }
     }
 
-    private record Existing(UUID id, String location, String refreshToken) {
+    private record Existing(UUID id, String location, URI accountsServer, String refreshToken) {
         @Override
         public String toString() {
             return "Existing[id=" + id + ", location=" + location + "]";

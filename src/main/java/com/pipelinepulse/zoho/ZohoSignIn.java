@@ -219,7 +219,8 @@ class ZohoSignIn {
             kept = true;
             deferred.release();
             if (committed.stored().replacedRefreshToken() != null) {
-                revoker.revokeLater(dataCenter, committed.stored().replacedRefreshToken(), "replaced_by_sign_in");
+                revoker.revokeLater(committed.stored().replacedAt(), committed.stored().replacedRefreshToken(),
+                        "replaced_by_sign_in");
             }
             URI redirect = URI.create(spa.baseUrl() + pending.returnTo());
             return new Success(redirect, committed.account().id(), committed.account().email(),

@@ -4,6 +4,9 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import com.jayway.jsonpath.JsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -11,6 +14,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.crypto.TokenCipher;
@@ -213,6 +218,50 @@ class ZohoSignInFlowIntegrationTests {
                         .withQueryParam("token", equalTo(first.refreshToken()))));
         ZohoStandIn.server().verify(0, postRequestedFor(urlPathEqualTo("/us/oauth/v2/token/revoke"))
                 .withQueryParam("token", equalTo(second.refreshToken())));
+    }
+
+    @Test
+    void aSignInAtAnotherDataCentreRevokesTheReplacedTokenWhereItWasIssued() throws Exception {
+        StoredTokens atUs = signInAs("us-manager");
+        // The same person's account now answers at the EU data centre (Zoho moved it).
+        String marker = "0000000000000000000000000000a002";
+        String access = "1000." + hex32() + "." + marker;
+        String refresh = "1000." + hex32() + "." + marker;
+        List<StubMapping> stubs = List.of(
+                ZohoStandIn.server().stubFor(post(urlPathEqualTo("/eu/oauth/v2/token")).atPriority(1)
+                        .withFormParam("code", matching("stub\\.us-manager\\..*"))
+                        .willReturn(okJson("{\"access_token\":\"" + access + "\",\"refresh_token\":\"" + refresh
+                                + "\",\"api_domain\":\"" + ZohoStandIn.baseUrl() + "/api/eu\",\"token_type\":\"Bearer\","
+                                + "\"expires_in\":3600}"))),
+                ZohoStandIn.server().stubFor(WireMock.get(urlPathEqualTo("/eu/oauth/user/info")).atPriority(1)
+                        .withHeader("Authorization", equalTo("Zoho-oauthtoken " + access))
+                        .willReturn(okJson("{\"ZUID\":9000000002,\"Email\":\"mia.manager@example.com\","
+                                + "\"Display_Name\":\"Mia Manager\",\"First_Name\":\"Mia\",\"Last_Name\":\"Manager\"}"))),
+                ZohoStandIn.server().stubFor(WireMock.get(urlPathEqualTo("/api/eu/crm/v8/users")).atPriority(1)
+                        .withHeader("Authorization", equalTo("Zoho-oauthtoken " + access))
+                        .willReturn(okJson("{\"users\":[{\"id\":\"7000000000000002\",\"zuid\":\"9000000002\","
+                                + "\"email\":\"mia.manager@example.com\",\"full_name\":\"Mia Manager\","
+                                + "\"country\":\"Germany\",\"locale\":\"de_DE\",\"status\":\"active\"}]}"))));
+        try {
+            SignInBrowser browser = new SignInBrowser(mvc);
+            browser.start("/");
+            URI link = SignInBrowser.withParam(SignInBrowser.withParam(browser.link("user-us-manager"), "location", "eu"),
+                    "accounts-server", ZohoStandIn.accountsServer("eu"));
+            assertThat(browser.callback(link).getResponse().getHeader("Location")).isEqualTo(SPA + "/");
+
+            assertThat(stored(atUs.userId()).refreshToken()).isEqualTo(refresh);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ZohoStandIn.server().verify(1,
+                    postRequestedFor(urlPathEqualTo("/us/oauth/v2/token/revoke"))
+                            .withQueryParam("token", equalTo(atUs.refreshToken()))));
+            ZohoStandIn.server().verify(0, postRequestedFor(urlPathEqualTo("/eu/oauth/v2/token/revoke"))
+                    .withQueryParam("token", equalTo(atUs.refreshToken())));
+        } finally {
+            stubs.forEach(ZohoStandIn.server()::removeStub);
+        }
+    }
+
+    private static String hex32() {
+        return UUID.randomUUID().toString().replace("-", "");
     }
 
     @Test
