@@ -26,10 +26,14 @@ class SecurityAuditTrail {
     }
 
     /**
-     * Stores one event in a transaction of its own, so that it stays even when the caller's transaction
-     * (a failed sign-in, say) rolls back.
+     * Stores one event. Inside the publisher's transaction it is written on the same connection under a savepoint
+     * ({@code NESTED}): the row commits together with the change it records, a failed write rolls back only to the
+     * savepoint (the publisher's work goes on), and no second pooled connection is needed. A second connection
+     * per event ({@code REQUIRES_NEW}) deadlocked the pool under concurrent refreshes: every request held one
+     * connection and waited for another. Publishers whose work is refused roll back first and publish afterwards
+     * (the Zoho sign-in does), so a refusal keeps its row.
      */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    @Transactional(propagation = Propagation.NESTED)
     public void append(AuditRecord record) {
         jdbc.sql("""
                 insert into security_audit_event

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
@@ -13,6 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsUtilities;
@@ -48,6 +50,16 @@ class DataSourceConfiguration {
         pool.setDataSource(new AuthenticatingDataSource(url, details.getUsername(), details::getPassword,
                 pool.getDataSourceProperties(), properties.connectTimeout(), secrets, iamTokens, authentication));
         return pool;
+    }
+
+    /**
+     * Every data access here goes through JDBC (JdbcClient); no JPA entity exists. A JDBC transaction manager gives
+     * real savepoints, which the audit trail and failure throttling use to write inside a request's transaction
+     * without a second pooled connection (JPA's dialect refuses nested transactions).
+     */
+    @Bean
+    JdbcTransactionManager transactionManager(DataSource dataSource) {
+        return new JdbcTransactionManager(dataSource);
     }
 
     @Bean

@@ -29,10 +29,11 @@ final class FailureThrottle {
 
     FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock) {
         this.jdbc = jdbc;
-        // Its own transaction: the sign-in or refresh that reported the outcome may roll back (or this write may
-        // fail) without one undoing the other, for example a refresh-reuse revocation.
+        // A savepoint inside the reporting sign-in or refresh (its own transaction when there is none): a failed
+        // write rolls back only to the savepoint, so it never undoes a refresh-reuse revocation, and it needs no
+        // second pooled connection (one per request, or concurrent refreshes starve the pool).
         this.transactions = new TransactionTemplate(transactions.getTransactionManager());
-        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.settings = settings;
         this.clock = clock;
     }

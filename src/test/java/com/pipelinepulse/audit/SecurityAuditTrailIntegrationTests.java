@@ -86,14 +86,19 @@ class SecurityAuditTrailIntegrationTests {
     }
 
     @Test
-    void theRowStaysWhenThePublishersTransactionRollsBack() {
-        UUID user = UUID.randomUUID();
+    void theRowCommitsWithThePublishersTransactionAndNeverClaimsAChangeThatRolledBack() {
+        UUID kept = UUID.randomUUID();
+        transactions.executeWithoutResult(status -> events.publishEvent(SecurityEvent.success(
+                SecurityEvent.Types.ROLE_CHANGED, kept, "bob@example.com", Map.of("role", "manager"))));
+        assertThat(count(kept)).isEqualTo(1);
+
+        UUID undone = UUID.randomUUID();
         transactions.executeWithoutResult(status -> {
-            events.publishEvent(SecurityEvent.failure(SecurityEvent.Types.SIGN_IN, user, "bob@example.com",
-                    Map.of("reason", "state_mismatch")));
+            events.publishEvent(SecurityEvent.success(SecurityEvent.Types.ROLE_CHANGED, undone, "bob@example.com",
+                    Map.of("role", "manager")));
             status.setRollbackOnly();
         });
-        assertThat(count(user)).isEqualTo(1);
+        assertThat(count(undone)).isZero();
     }
 
     @Test
