@@ -46,6 +46,9 @@ final class ZohoHttp {
 
     ZohoHttp(ObjectMapper json, Duration connectTimeout, Duration callTimeout) {
         HttpClient httpClient = HttpClient.newBuilder()
+                // HTTP/1.1: JDK 17's HTTP/2 client fails exchanges in flight when a server rotates connections with
+                // GOAWAY (docs/benchmarks.md, finding 2); token calls are few and gain nothing from multiplexing.
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();

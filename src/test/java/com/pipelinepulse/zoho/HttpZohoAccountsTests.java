@@ -3,6 +3,7 @@ package com.pipelinepulse.zoho;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -69,6 +70,18 @@ class HttpZohoAccountsTests {
                 .withFormParam("code_verifier", equalTo("verifier-value"))
                 .withFormParam("redirect_uri", equalTo(REDIRECT.toString()))
                 .withFormParam("client_id", equalTo("pp-test-client")));
+    }
+
+    @Test
+    void callsToZohoUseHttp11EvenWhereTheServerOffersHttp2() {
+        // The stand-in accepts HTTP/2 over plain http (h2c): an unpinned client upgrades after its first request.
+        ZohoTokens tokens = accounts.exchangeCode(eu, "stub.eu-viewer.protocolCheck1", "verifier-value");
+        for (int i = 0; i < 3; i++) {
+            accounts.userInfo(eu, tokens.accessToken());
+        }
+        assertThat(ZohoStandIn.server().findAll(getRequestedFor(urlPathEqualTo("/eu/oauth/user/info"))
+                .withHeader("Authorization", equalTo("Zoho-oauthtoken " + tokens.accessToken()))))
+                .hasSize(3).allSatisfy(request -> assertThat(request.getProtocol()).isEqualTo("HTTP/1.1"));
     }
 
     @Test
