@@ -11,7 +11,8 @@
 #
 # Settings (environment): PERF_DURATION (s, per measured wrk run, 30), PERF_WARMUP (s, per scenario, 10),
 # PERF_CONNECTIONS (16), PERF_THREADS (wrk threads, 1), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
-# PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
+# PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_STAND_IN_H2C=1 (WireMock's h2c left on), PERF_APP_ARGS,
+# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
 # PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
 # PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
 # Output: $PERF_OUT/results.tsv (one line per scenario), the raw tool output, machine.txt, top-*.txt snapshots.
@@ -54,7 +55,7 @@ for tool in wrk curl psql java jcmd; do command -v "${tool}" >/dev/null || die "
   echo "postgresql: $(psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -Atc 'show server_version')"
   echo "wrk: $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
-  echo "settings: duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} signin_rate=${signin_rate}/s signin_seconds=${signin_seconds} db_pool=${db_pool} java_opts='${java_opts}'"
+  echo "settings: duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} signin_rate=${signin_rate}/s signin_seconds=${signin_seconds} db_pool=${db_pool} stand_in_h2c=${PERF_STAND_IN_H2C:-0} java_opts='${java_opts}'"
 } >"${out}/machine.txt"
 
 # --- the jar -------------------------------------------------------------------------------------------------------
@@ -84,8 +85,13 @@ trap cleanup EXIT
 psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "create database ${db}"
 say "database ${db}"
 
+# HTTP/1.1 only by default: with WireMock's plain-text HTTP/2 (h2c) on, the service's JDK 17 HttpClient upgrades
+# to HTTP/2, and under load Jetty's GOAWAY frames fail the in-flight Zoho calls (docs/benchmarks.md, findings).
+# PERF_STAND_IN_H2C=1 keeps WireMock's default to reproduce that.
+h2c_args=(--disable-http2-plain)
+[[ "${PERF_STAND_IN_H2C:-0}" == 1 ]] && h2c_args=()
 java -Xmx256m -jar "${wiremock_jar}" --root-dir src/test/resources/zoho-stand-in --global-response-templating \
-  --port "${stand_in_port}" --bind-address 127.0.0.1 --no-request-journal --disable-banner \
+  --port "${stand_in_port}" --bind-address 127.0.0.1 --no-request-journal --disable-banner "${h2c_args[@]}" \
   >"${out}/stand-in.log" 2>&1 &
 stand_in_pid=$!
 pids+=("${stand_in_pid}")
@@ -110,7 +116,7 @@ PP_ZOHO_REDIRECT_URI="${api}/api/zoho/auth/callback" PP_SPA_BASE_URL="${spa_orig
 SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" PP_DATABASE_POOL_SIZE="${db_pool}" \
   java ${java_opts} -jar "${jar}" --spring.profiles.active=local \
   --server.address=127.0.0.1 --management.server.address=127.0.0.1 \
-  --logging.level.root=WARN --logging.level.com.pipelinepulse=WARN "${ratelimit_args[@]}" \
+  --logging.level.root=WARN --logging.level.com.pipelinepulse=WARN ${PERF_APP_ARGS:-} "${ratelimit_args[@]}" \
   >"${out}/app.log" 2>&1 &
 app_pid=$!
 pids+=("${app_pid}")
@@ -261,5 +267,9 @@ for scenario in "${scenarios[@]}"; do
   esac
 done
 
+# What the audit trail says went wrong (reasons and details only; no tokens are stored there).
+psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -Atc "select type, outcome, coalesce(details->>'reason', ''),
+  coalesce(details->>'detail', ''), count(*) from security_audit_event group by 1, 2, 3, 4 order by 5 desc" \
+  >"${out}/audit-summary.txt" 2>&1 || true
 say "results: ${results}"
 column -t -s $'\t' "${results}" >&2
