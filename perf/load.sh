@@ -6,6 +6,7 @@
 #   me       GET /api/auth/me with a bearer token
 #   refresh  POST /api/auth/refresh with rotation, every session following its own token chain
 #   signin   the whole sign-in (start, stand-in page, callback) at a fixed rate (open loop)
+#   soak     mixed traffic at a fixed rate (perf/MixedLoad.java) with heap-after-GC samples (perf/soak.sh)
 #
 #   perf/load.sh [scenario ...]        (default: ceiling me refresh signin)
 #
@@ -172,7 +173,7 @@ make_sessions() { # $1 = count, $2 = file
 }
 
 needs_sessions=false
-for s in "${scenarios[@]}"; do [[ "${s}" == me || "${s}" == refresh ]] && needs_sessions=true; done
+for s in "${scenarios[@]}"; do [[ "${s}" == me || "${s}" == refresh || "${s}" == soak ]] && needs_sessions=true; done
 if ${needs_sessions}; then
   per_set=$((connections * 2))
   say "signing in $((per_set * 2 + 4)) sessions with curl (${per_set} for the refresh warm-up, ${per_set} for the measured refresh run, 4 for me)"
@@ -188,6 +189,27 @@ fi
 # --- measuring -----------------------------------------------------------------------------------------------------
 results="${out}/results.tsv"
 [[ -f "${results}" ]] || printf 'scenario\trps\tp50_ms\tp90_ms\tp99_ms\tp999_ms\tmax_ms\terrors\trequests\trss_kb\tload1_before\tload1_after\tnotes\n' >"${results}"
+
+# CPU time (ms) used so far by the API process and by the PostgreSQL backends serving this benchmark's database:
+# divided by the requests of a run, a per-request cost that other load on the machine does not inflate much.
+clk_tck="$(getconf CLK_TCK)"
+db_backends() { psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -Atc "select pid from pg_stat_activity where datname = '${db}'" 2>/dev/null | tr '\n' ' ' || true; }
+cpu_ms() { # pids...
+  local pid total=0 t
+  for pid in "$@"; do
+    t="$(awk '{print $14 + $15}' "/proc/${pid}/stat" 2>/dev/null || echo 0)"
+    total=$((total + t))
+  done
+  echo $((total * 1000 / clk_tck))
+}
+cpu_mark() { backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"; stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; }
+cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... stand_in_cpu_ms_per_req=..."
+  local n="${1:-0}"
+  (( n > 0 )) || n=1
+  awk -v a=$(( $(cpu_ms "${app_pid}") - app_cpu0 )) -v d=$(( $(cpu_ms ${backends}) - db_cpu0 )) \
+      -v w=$(( $(cpu_ms "${stand_in_pid}") - stand_in_cpu0 )) -v n="${n}" \
+      'BEGIN { printf "app_cpu_ms_per_req=%.3f db_cpu_ms_per_req=%.3f stand_in_cpu_ms_per_req=%.3f", a / n, d / n, w / n }'
+}
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2" | head -n 1; }
 
@@ -227,41 +249,75 @@ for scenario in "${scenarios[@]}"; do
     ceiling|ceiling404)
       path=/api/auth/me; [[ "${scenario}" == ceiling404 ]] && path=/perf-unknown-path
       PERF_PATH="${path}" run_wrk "${scenario}" ceiling.lua "" "${warmup}" "${out}/${scenario}-warmup.txt" >/dev/null
-      jfr_start "${scenario}"; snapshot_top $((duration / 2)) "${scenario}"
+      cpu_mark; jfr_start "${scenario}"; snapshot_top $((duration / 2)) "${scenario}"
       line="$(PERF_PATH="${path}" run_wrk "${scenario}" ceiling.lua "" "${duration}" "${out}/${scenario}.txt")"
       jfr_stop "${scenario}"
+      cpu="$(cpu_note "$(field requests "${line}")")"
       # Every answer is the expected 401 (or 404) problem; only socket errors count as errors here.
       errors=$(( $(field connect "${line}") + $(field read "${line}") + $(field write "${line}") + $(field timeout "${line}") ))
-      record "${scenario}" "${line}" "${errors}" "${before}" "GET ${path} without credentials (expected $( [[ ${path} == /api/* ]] && echo 401 || echo 404 ))"
+      record "${scenario}" "${line}" "${errors}" "${before}" "GET ${path} without credentials (expected $( [[ ${path} == /api/* ]] && echo 401 || echo 404 )); ${cpu}"
       ;;
     me)
       run_wrk me me.lua "${work}/me-access.txt" "${warmup}" "${out}/me-warmup.txt" >/dev/null
-      jfr_start me; snapshot_top $((duration / 2)) me
+      cpu_mark; jfr_start me; snapshot_top $((duration / 2)) me
       line="$(run_wrk me me.lua "${work}/me-access.txt" "${duration}" "${out}/me.txt")"
       jfr_stop me
-      record me "${line}" "$(wrk_errors "${line}")" "${before}" "GET /api/auth/me with a bearer token"
+      record me "${line}" "$(wrk_errors "${line}")" "${before}" "GET /api/auth/me with a bearer token; $(cpu_note "$(field requests "${line}")")"
       ;;
     refresh)
       PERF_COUNTERS="rotated lost starved" run_wrk refresh refresh.lua "${work}/refresh-warmup.txt" "${warmup}" "${out}/refresh-warmup.txt" >/dev/null
-      jfr_start refresh; snapshot_top $((duration / 2)) refresh
+      cpu_mark; jfr_start refresh; snapshot_top $((duration / 2)) refresh
       line="$(PERF_COUNTERS="rotated lost starved" run_wrk refresh refresh.lua "${work}/refresh-run.txt" "${duration}" "${out}/refresh.txt")"
       jfr_stop refresh
+      cpu="$(cpu_note "$(field requests "${line}")")"
       record refresh "${line}" "$(wrk_errors "${line}")" "${before}" \
-        "rotated=$(field rotated "${line}") lost=$(field lost "${line}") starved=$(field starved "${line}")"
+        "rotated=$(field rotated "${line}") lost=$(field lost "${line}") starved=$(field starved "${line}"); ${cpu}"
       ;;
     signin)
       timeout $((warmup + 90)) java perf/SignInLoad.java "${api}" "${signin_rate}" "${warmup}" >"${out}/signin-warmup.txt" 2>&1 \
         || die "sign-in warm-up failed: $(tail -n 5 "${out}/signin-warmup.txt")"
-      jfr_start signin; snapshot_top $((signin_seconds / 2)) signin
+      cpu_mark; jfr_start signin; snapshot_top $((signin_seconds / 2)) signin
       timeout $((signin_seconds + 90)) java perf/SignInLoad.java "${api}" "${signin_rate}" "${signin_seconds}" >"${out}/signin.txt" 2>&1 \
         || die "sign-in run failed: $(tail -n 5 "${out}/signin.txt")"
       jfr_stop signin
       summary="$(grep '^PERF signins' "${out}/signin.txt")"
+      cpu="$(cpu_note "$(field ok "${summary}")")"
       for part in api callback whole; do
         line="$(grep "^PERF ${part} " "${out}/signin.txt") rps=$(field achieved_rate "${summary}") requests=$(field signins "${summary}")"
         record "signin-${part}" "${line}" "$(field errors "${summary}")" "${before}" \
-          "open loop at ${signin_rate}/s for ${signin_seconds}s; ${part}: $(case ${part} in api) echo 'start + callback';; callback) echo 'callback only';; whole) echo 'start, stand-in page, callback, from the scheduled start';; esac)"
+          "open loop at ${signin_rate}/s for ${signin_seconds}s; ${part}: $(case ${part} in api) echo 'start + callback';; callback) echo 'callback only';; whole) echo 'start, stand-in page, callback, from the scheduled start';; esac); per sign-in: ${cpu}"
       done
+      ;;
+    soak)
+      # perf/soak.sh: mixed traffic at a fixed rate; heap after a full GC and RSS every 30 s.
+      soak_seconds="${PERF_SOAK_SECONDS:-600}" soak_rate="${PERF_SOAK_RATE:-200}"
+      heap="${out}/soak-heap.tsv"
+      printf 't_s\theap_used_after_gc_kb\theap_committed_kb\trss_kb\tload1\n' >"${heap}"
+      sample_heap() { # $1 = seconds since start
+        local info used committed
+        jcmd "${app_pid}" GC.run >/dev/null 2>&1 || true
+        info="$(jcmd "${app_pid}" GC.heap_info 2>/dev/null | grep -m 1 'total')"
+        committed="$(sed -n 's/.*total \([0-9]*\)K.*/\1/p' <<<"${info}")"
+        used="$(sed -n 's/.*used \([0-9]*\)K.*/\1/p' <<<"${info}")"
+        printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${used}" "${committed}" "$(ps -o rss= -p "${app_pid}" | tr -d ' ')" "$(load1)" >>"${heap}"
+      }
+      cpu_mark
+      sample_heap 0
+      timeout $((soak_seconds + 120)) java perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_seconds}" \
+        "${work}/refresh-run.txt" "${work}/me-access.txt" >"${out}/soak.txt" 2>&1 &
+      driver=$!
+      started=${SECONDS}
+      while kill -0 "${driver}" 2>/dev/null; do
+        sleep 30
+        kill -0 "${driver}" 2>/dev/null && sample_heap $((SECONDS - started))
+      done
+      wait "${driver}" || die "the soak driver failed: $(tail -n 5 "${out}/soak.txt")"
+      sample_heap $((SECONDS - started))
+      summary="$(grep '^PERF requests' "${out}/soak.txt")"
+      say "soak: $(field success_pct "${summary}") % of $(field requests "${summary}") requests succeeded at ${soak_rate}/s for ${soak_seconds}s"
+      printf '%s\t%s\t\t\t\t\t\t%s\t%s\t%s\t%s\t%s\t%s\n' soak "${soak_rate}" "$(field failed "${summary}")" \
+        "$(field requests "${summary}")" "$(ps -o rss= -p "${app_pid}" | tr -d ' ')" "${before}" "$(load1)" \
+        "success $(field success_pct "${summary}") %; $(cpu_note "$(field requests "${summary}")")" >>"${results}"
       ;;
     *) die "unknown scenario ${scenario}" ;;
   esac
