@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
 /**
  * Mixed traffic at a fixed arrival rate (open loop) for the soak (perf/soak.sh), run with the JDK's source launcher:
  *
- * <pre>java perf/MixedLoad.java &lt;api&gt; &lt;requests per second&gt; &lt;seconds&gt; &lt;refresh tokens file&gt; &lt;access tokens file&gt;</pre>
+ * <pre>java perf/MixedLoad.java &lt;api[,api2...]&gt; &lt;requests per second&gt; &lt;seconds&gt; &lt;refresh tokens file&gt; &lt;access tokens file&gt;</pre>
+ *
+ * With several API base URLs (instances on one database), requests go to them in turn, so a session's chain moves
+ * between instances. Every failed request is also printed as {@code FAIL <epoch ms> <kind> <instance> <status or
+ * exception>} for perf/faults.sh. A refresh that got a 5xx or no answer puts its token back in the queue, as a browser
+ * keeps its cookie and tries again (a refresh refused with 401 ends its chain).
  *
  * Of every 20 requests: 10 are {@code GET /api/auth/me} with a bearer token, 9 {@code POST /api/auth/refresh}
  * (each session's token chain followed in order: a chain is taken from a queue, refreshed, and its next token put
@@ -31,7 +36,7 @@ public final class MixedLoad {
     private static final String[] KINDS = {"me", "refresh", "start"};
 
     public static void main(String[] args) throws Exception {
-        String api = args[0];
+        String[] apis = args[0].split(",");
         double rate = Double.parseDouble(args[1]);
         int seconds = Integer.parseInt(args[2]);
         ConcurrentLinkedQueue<String> chains = new ConcurrentLinkedQueue<>(
@@ -72,6 +77,8 @@ public final class MixedLoad {
                 failed.incrementAndGet(1);
                 continue;
             }
+            int instance = (int) (i % apis.length);
+            String api = apis[instance];
             workers.execute(() -> {
                 try {
                     HttpRequest.Builder request = switch (kind) {
@@ -94,6 +101,10 @@ public final class MixedLoad {
                             chains.add(next);
                         } else {
                             success = false;
+                            if (response.statusCode() >= 500) {
+                                // A browser keeps its cookie after a server error and tries it again.
+                                chains.add(token);
+                            }
                         }
                     }
                     if (success) {
@@ -102,10 +113,18 @@ public final class MixedLoad {
                     } else {
                         failed.incrementAndGet(kind);
                         failures.add(KINDS[kind] + " " + response.statusCode());
+                        System.out.printf("FAIL %d %s %d %d%n", System.currentTimeMillis(), KINDS[kind], instance,
+                                response.statusCode());
                     }
                 } catch (Exception e) {
+                    if (kind == 1) {
+                        // No answer: the browser still has its cookie and tries it again.
+                        chains.add(token);
+                    }
                     failed.incrementAndGet(kind);
                     failures.add(KINDS[kind] + " " + e.getClass().getSimpleName());
+                    System.out.printf("FAIL %d %s %d %s%n", System.currentTimeMillis(), KINDS[kind], instance,
+                            e.getClass().getSimpleName());
                 }
             });
         }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * server shows as latency instead of as a lower rate. Reported: the API's time (start + callback, the part of a
  * sign-in the API is responsible for), the callback alone, and the whole sign-in measured from its scheduled
  * start (includes the stand-in's page and any queueing in this driver). A sign-in is an error unless the start
- * answers 302 and the callback 302 to the SPA (not to /signin-error) with a refresh cookie.
+ * answers 302 and the callback 302 to the SPA (not to /signin-error) with a refresh cookie. With PERF_TIMELINE=1
+ * every sign-in is also printed with its end time (for perf/faults.sh).
  */
 public final class SignInLoad {
 
@@ -37,6 +38,8 @@ public final class SignInLoad {
         String api = args[0];
         double rate = Double.parseDouble(args[1]);
         int seconds = Integer.parseInt(args[2]);
+        // PERF_TIMELINE=1: one "SAMPLE <epoch ms> ok|error <ms>" line per sign-in (perf/faults.sh).
+        boolean timeline = "1".equals(System.getenv("PERF_TIMELINE"));
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService workers = Executors.newCachedThreadPool();
@@ -55,10 +58,18 @@ public final class SignInLoad {
             String user = USERS[i % USERS.length];
             workers.execute(() -> {
                 try {
-                    samples.add(signIn(http, api, user, scheduled));
+                    long[] sample = signIn(http, api, user, scheduled);
+                    samples.add(sample);
+                    if (timeline) {
+                        System.out.printf("SAMPLE %d ok %.1f%n", System.currentTimeMillis(), sample[0] / 1e6);
+                    }
                 } catch (Exception e) {
                     errors.incrementAndGet();
                     errorKinds.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    if (timeline) {
+                        System.out.printf("SAMPLE %d error %.1f %s%n", System.currentTimeMillis(),
+                                (System.nanoTime() - scheduled) / 1e6, String.valueOf(e.getMessage()).replace(' ', '_'));
+                    }
                 }
             });
         }

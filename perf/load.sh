@@ -67,7 +67,9 @@ if [[ -z "${jar}" ]]; then
   jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
 fi
 [[ -f "${wiremock_jar}" ]] || ./mvnw -B -q dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2 >/dev/null
-say "jar: ${jar}"
+# Run a copy, so that a build in the worktree meanwhile cannot pull the jar from under the running service.
+cp "${jar}" "${out}/app.jar"
+say "jar: ${jar} (running a copy)"
 
 # --- database, stand-in, API ---------------------------------------------------------------------------------------
 db="pp_bench_$(date -u +%Y%m%d%H%M%S)_$$"
@@ -80,7 +82,7 @@ cleanup() {
     kill -KILL "${pid}" 2>/dev/null || true
   done
   psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true
-  rm -rf "${out}/work" # live refresh and access tokens (of a dropped database, but tokens all the same)
+  rm -rf "${out}/work" "${out}/app.jar" # live refresh and access tokens (of a dropped database, but tokens all the same)
 }
 trap cleanup EXIT
 psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "create database ${db}"
@@ -115,7 +117,7 @@ PP_ZOHO_CLIENT_ID=local-stand-in-client PP_ZOHO_CLIENT_SECRET=local-stand-in-sec
 PP_ZOHO_ACCOUNTS_URL="${stand_in}" PP_ZOHO_DATA_CENTERS="${dcs}" \
 PP_ZOHO_REDIRECT_URI="${api}/api/zoho/auth/callback" PP_SPA_BASE_URL="${spa_origin}" PP_CORS_ALLOWED_ORIGINS="${spa_origin}" \
 SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" PP_DATABASE_POOL_SIZE="${db_pool}" \
-  java ${java_opts} -jar "${jar}" --spring.profiles.active=local \
+  java ${java_opts} -jar "${out}/app.jar" --spring.profiles.active=local \
   --server.address=127.0.0.1 --management.server.address=127.0.0.1 \
   --logging.level.root=WARN --logging.level.com.pipelinepulse=WARN ${PERF_APP_ARGS:-} "${ratelimit_args[@]}" \
   >"${out}/app.log" 2>&1 &
@@ -301,6 +303,12 @@ for scenario in "${scenarios[@]}"; do
         used="$(sed -n 's/.*used \([0-9]*\)K.*/\1/p' <<<"${info}")"
         printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${used}" "${committed}" "$(ps -o rss= -p "${app_pid}" | tr -d ' ')" "$(load1)" >>"${heap}"
       }
+      # Warm-up at the same rate on the other set of sessions (a cold JVM at full rate on a busy machine queues
+      # requests past Hikari's 5 s connection timeout; the soak is about the steady state).
+      soak_warmup="${PERF_SOAK_WARMUP:-60}"
+      timeout $((soak_warmup + 120)) java perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_warmup}" \
+        "${work}/refresh-warmup.txt" "${work}/me-access.txt" >"${out}/soak-warmup.txt" 2>&1 || true
+      say "soak warm-up: $(grep '^PERF requests' "${out}/soak-warmup.txt" || echo 'no summary')"
       cpu_mark
       sample_heap 0
       timeout $((soak_seconds + 120)) java perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_seconds}" \
