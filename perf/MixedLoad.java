@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * exception>} for perf/faults.sh. A refresh that got a 5xx or no answer puts its token back in the queue, as a browser
  * keeps its cookie and tries again (a refresh refused with 401 ends its chain).
  *
- * Of every 20 requests: 10 are {@code GET /api/auth/me} with a bearer token, 9 {@code POST /api/auth/refresh}
+ * Of every 20 requests: 10 are {@code GET /api/auth/me} with a bearer token (from the latest refreshes), 9 {@code POST /api/auth/refresh}
  * (each session's token chain followed in order: a chain is taken from a queue, refreshed, and its next token put
  * back), 1 a {@code GET /api/zoho/auth} sign-in start. A request succeeds when it answers 200 (me, refresh) or 302
  * (start). Every 10 s a line with the counts so far; at the end the totals and latency percentiles per kind.
@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 public final class MixedLoad {
 
     private static final Pattern REFRESH_COOKIE = Pattern.compile("__Secure-pp_refresh=([A-Za-z0-9_-]+)");
+    private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final String[] KINDS = {"me", "refresh", "start"};
 
     public static void main(String[] args) throws Exception {
@@ -41,7 +42,13 @@ public final class MixedLoad {
         int seconds = Integer.parseInt(args[2]);
         ConcurrentLinkedQueue<String> chains = new ConcurrentLinkedQueue<>(
                 Files.readAllLines(Path.of(args[3])).stream().filter(s -> !s.isBlank()).toList());
-        List<String> access = Files.readAllLines(Path.of(args[4])).stream().filter(s -> !s.isBlank()).toList();
+        // Access tokens live 10 minutes: like the SPA, use the ones the latest refreshes returned (the file's to begin).
+        List<String> initial = Files.readAllLines(Path.of(args[4])).stream().filter(s -> !s.isBlank()).toList();
+        java.util.concurrent.atomic.AtomicReferenceArray<String> access = new java.util.concurrent.atomic.AtomicReferenceArray<>(64);
+        for (int k = 0; k < access.length(); k++) {
+            access.set(k, initial.get(k % initial.size()));
+        }
+        java.util.concurrent.atomic.AtomicInteger nextAccess = new java.util.concurrent.atomic.AtomicInteger();
         HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService workers = Executors.newCachedThreadPool();
@@ -70,7 +77,7 @@ public final class MixedLoad {
             }
             int slot = (int) (i % 20);
             int kind = slot < 10 ? 0 : slot < 19 ? 1 : 2;
-            String token = kind == 0 ? access.get((int) (i % access.size())) : kind == 1 ? chains.poll() : null;
+            String token = kind == 0 ? access.get((int) (i % access.length())) : kind == 1 ? chains.poll() : null;
             if (kind == 1 && token == null) {
                 // Every chain is in flight (the server is slower than the schedule): counted, not sent.
                 noChain.incrementAndGet(0);
@@ -90,8 +97,8 @@ public final class MixedLoad {
                                 .POST(HttpRequest.BodyPublishers.noBody());
                         default -> HttpRequest.newBuilder(URI.create(api + "/api/zoho/auth?return_to=/")).GET();
                     };
-                    HttpResponse<Void> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
-                            HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     long latency = System.nanoTime() - scheduled;
                     boolean success = response.statusCode() == (kind == 2 ? 302 : 200);
                     if (kind == 1) {
@@ -99,6 +106,10 @@ public final class MixedLoad {
                                 .filter(Matcher::find).map(m -> m.group(1)).findFirst().orElse(null);
                         if (success && next != null) {
                             chains.add(next);
+                            Matcher fresh = ACCESS_TOKEN.matcher(response.body());
+                            if (fresh.find()) {
+                                access.set(Math.floorMod(nextAccess.getAndIncrement(), access.length()), fresh.group(1));
+                            }
                         } else {
                             success = false;
                             if (response.statusCode() >= 500) {

@@ -184,7 +184,7 @@ if ${needs_sessions}; then
   make_sessions 4 "${work}/me-refresh.txt"
   : >"${work}/me-access.txt"
   while read -r t; do refresh_once "${t}" | awk '{print $2}' >>"${work}/me-access.txt"; done <"${work}/me-refresh.txt"
-  # A token of one refresh-run session must still rotate here (checked before the run, then the chain continues).
+  # The refresh-run and refresh-warmup chains are disjoint: each wrk run starts from tokens nobody has used.
   say "sessions ready: $(wc -l <"${work}/refresh-run.txt") + $(wc -l <"${work}/refresh-warmup.txt") refresh chains, $(wc -l <"${work}/me-access.txt") access tokens"
 fi
 
