@@ -1,0 +1,137 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * (d) The sign-in flow at a fixed arrival rate (open loop), run with the JDK's source launcher:
+ *
+ * <pre>java perf/SignInLoad.java &lt;api base url&gt; &lt;sign-ins per second&gt; &lt;seconds&gt;</pre>
+ *
+ * One sign-in is what a browser does: GET /api/zoho/auth (302 to the stand-in, binding cookie), GET the
+ * stand-in's page and pick a user's link (the stand-in issues a fresh code), GET the callback with the binding
+ * cookie (the API exchanges the code, reads the profile, opens a session: 302 to the SPA with the refresh cookie).
+ * Sign-ins start on a fixed schedule whatever the previous ones are doing, each on its own thread, so a slow
+ * server shows as latency instead of as a lower rate. Reported: the API's time (start + callback, the part of a
+ * sign-in the API is responsible for), the callback alone, and the whole sign-in measured from its scheduled
+ * start (includes the stand-in's page and any queueing in this driver). A sign-in is an error unless the start
+ * answers 302 and the callback 302 to the SPA (not to /signin-error) with a refresh cookie. With PERF_TIMELINE=1
+ * every sign-in is also printed with its end time (for perf/faults.sh).
+ */
+public final class SignInLoad {
+
+    private static final String[] USERS = {"us-admin", "us-manager", "eu-viewer", "in-viewer", "au-viewer", "jp-viewer"};
+    private static final Pattern BINDING = Pattern.compile("pp_zoho_signin=([^;]+)");
+
+    public static void main(String[] args) throws Exception {
+        String api = args[0];
+        double rate = Double.parseDouble(args[1]);
+        int seconds = Integer.parseInt(args[2]);
+        // PERF_TIMELINE=1: one "SAMPLE <epoch ms> ok|error <ms>" line per sign-in (perf/faults.sh).
+        boolean timeline = "1".equals(System.getenv("PERF_TIMELINE"));
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        ExecutorService workers = Executors.newCachedThreadPool();
+        ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        ConcurrentLinkedQueue<String> errorKinds = new ConcurrentLinkedQueue<>();
+        int total = (int) Math.round(rate * seconds);
+        long intervalNanos = (long) (1e9 / rate);
+        long t0 = System.nanoTime() + 200_000_000L;
+        for (int i = 0; i < total; i++) {
+            long scheduled = t0 + i * intervalNanos;
+            long wait;
+            while ((wait = scheduled - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            String user = USERS[i % USERS.length];
+            workers.execute(() -> {
+                try {
+                    long[] sample = signIn(http, api, user, scheduled);
+                    samples.add(sample);
+                    if (timeline) {
+                        System.out.printf("SAMPLE %d ok %.1f%n", System.currentTimeMillis(), sample[0] / 1e6);
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    errorKinds.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                    if (timeline) {
+                        System.out.printf("SAMPLE %d error %.1f %s%n", System.currentTimeMillis(),
+                                (System.nanoTime() - scheduled) / 1e6, String.valueOf(e.getMessage()).replace(' ', '_'));
+                    }
+                }
+            });
+        }
+        workers.shutdown();
+        workers.awaitTermination(60, TimeUnit.SECONDS);
+        long elapsedNanos = System.nanoTime() - t0;
+        List<long[]> all = new ArrayList<>(samples);
+        System.out.printf("PERF signins=%d ok=%d errors=%d target_rate=%.1f achieved_rate=%.1f%n", total, all.size(),
+                errors.get(), rate, all.size() / (elapsedNanos / 1e9));
+        print("api", all, 0);
+        print("callback", all, 1);
+        print("whole", all, 2);
+        errorKinds.stream().distinct().limit(5).forEach(k -> System.out.println("ERROR " + k));
+    }
+
+    /** @return nanoseconds: {API time (start + callback), callback, whole sign-in from its scheduled start} */
+    private static long[] signIn(HttpClient http, String api, String user, long scheduled) throws Exception {
+        long a = System.nanoTime();
+        HttpResponse<Void> start = http.send(HttpRequest.newBuilder(URI.create(api + "/api/zoho/auth?return_to=/"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        long startNanos = System.nanoTime() - a;
+        String location = start.headers().firstValue("Location").orElse("");
+        String binding = start.headers().allValues("Set-Cookie").stream().map(BINDING::matcher).filter(Matcher::find)
+                .map(m -> m.group(1)).findFirst().orElse(null);
+        if (start.statusCode() != 302 || binding == null || location.isEmpty()) {
+            throw new IllegalStateException("start answered " + start.statusCode());
+        }
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(location))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        Matcher link = Pattern.compile("id=\"user-" + Pattern.quote(user) + "\" href=\"([^\"]+)\"").matcher(page.body());
+        if (page.statusCode() != 200 || !link.find()) {
+            throw new IllegalStateException("stand-in page answered " + page.statusCode());
+        }
+        String callbackUrl = link.group(1).replace("&amp;", "&");
+        long b = System.nanoTime();
+        HttpResponse<Void> callback = http.send(HttpRequest.newBuilder(URI.create(callbackUrl))
+                .header("Cookie", "pp_zoho_signin=" + binding).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
+        long end = System.nanoTime();
+        String spa = callback.headers().firstValue("Location").orElse("");
+        boolean cookie = callback.headers().allValues("Set-Cookie").stream()
+                .anyMatch(c -> c.startsWith("__Secure-pp_refresh=") && !c.startsWith("__Secure-pp_refresh=;"));
+        if (callback.statusCode() != 302 || spa.contains("signin-error") || !cookie) {
+            throw new IllegalStateException("callback answered " + callback.statusCode() + " to "
+                    + spa.replaceAll("\\?.*", "") + (spa.contains("reason=") ? " " + spa.replaceAll(".*reason=", "reason=") : ""));
+        }
+        return new long[] {startNanos + (end - b), end - b, end - scheduled};
+    }
+
+    private static void print(String name, List<long[]> all, int index) {
+        if (all.isEmpty()) {
+            System.out.printf("PERF %s n=0%n", name);
+            return;
+        }
+        long[] v = all.stream().mapToLong(s -> s[index]).sorted().toArray();
+        System.out.printf("PERF %s n=%d p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.2f%n", name, v.length,
+                pct(v, 50), pct(v, 90), pct(v, 99), pct(v, 99.9), v[v.length - 1] / 1e6);
+    }
+
+    /** Nearest-rank percentile, in milliseconds. */
+    private static double pct(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+    }
+}
