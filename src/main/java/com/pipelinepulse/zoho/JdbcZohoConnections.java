@@ -9,8 +9,6 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Propagation;
@@ -22,8 +20,6 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Repository
 class JdbcZohoConnections implements ZohoConnections {
-
-    private static final Logger log = LoggerFactory.getLogger(JdbcZohoConnections.class);
 
     private static final String COLUMNS = """
             id, user_id, zoho_user_id, location, accounts_server, api_domain, scopes, access_token_expires_at,
@@ -125,7 +121,7 @@ class JdbcZohoConnections implements ZohoConnections {
     private StoredSignIn update(Existing existing, String zohoUserId, ZohoDataCenter dataCenter, ZohoTokens tokens,
             String scopes) {
         String context = existing.id().toString();
-        String storedRefresh = decryptOrNull(existing.refreshToken(), context);
+        String storedRefresh = ZohoTokenStore.decryptOrNull(cipher, existing.refreshToken(), existing.id(), "refresh");
         boolean sameDataCenter = dataCenter.location().equals(existing.location());
         String refreshCiphertext;
         String replaced = null;
@@ -161,19 +157,6 @@ class JdbcZohoConnections implements ZohoConnections {
         ZohoDataCenter replacedAt = replaced == null ? null
                 : new ZohoDataCenter(existing.location(), existing.accountsServer());
         return new StoredSignIn(existing.id(), false, kept, replaced, replacedAt);
-    }
-
-    private String decryptOrNull(String ciphertext, String context) {
-        if (ciphertext == null) {
-            return null;
-        }
-        try {
-            return cipher.decrypt(ciphertext, context);
-        } catch (IllegalStateException e) {
-            // Its key left the ring, or the value was tampered with: it cannot be used or revoked any more.
-            log.warn("Stored Zoho refresh token of connection {} does not decrypt: treating it as absent", context);
-            return null;
-        }
     }
 
     private record Existing(UUID id, String location, URI accountsServer, String refreshToken) {

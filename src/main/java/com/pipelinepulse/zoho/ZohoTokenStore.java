@@ -85,9 +85,9 @@ class ZohoTokenStore {
                     return new TokenRow(id, rs.getObject("user_id", UUID.class),
                             new ZohoDataCenter(rs.getString("location"), URI.create(rs.getString("accounts_server"))),
                             ZohoConnectionStatus.valueOf(rs.getString("status")),
-                            decryptOrNull(rs.getString("access_token"), id, "access"),
+                            decryptOrNull(cipher, rs.getString("access_token"), id, "access"),
                             expires == null ? null : expires.toInstant(),
-                            decryptOrNull(rs.getString("refresh_token"), id, "refresh"));
+                            decryptOrNull(cipher, rs.getString("refresh_token"), id, "refresh"));
                 })
                 .optional();
     }
@@ -203,13 +203,18 @@ class ZohoTokenStore {
         return counts;
     }
 
-    private String decryptOrNull(String ciphertext, UUID id, String which) {
+    /**
+     * The plaintext of a stored Zoho token of connection {@code id} ({@code which}: "access" or "refresh"), or
+     * null when none is stored or it does not decrypt.
+     */
+    static String decryptOrNull(TokenCipher cipher, String ciphertext, UUID id, String which) {
         if (ciphertext == null) {
             return null;
         }
         try {
             return cipher.decrypt(ciphertext, id.toString());
         } catch (IllegalStateException e) {
+            // Its key left the ring, or the value was tampered with: it cannot be used or revoked any more.
             log.warn("Stored Zoho {} token of connection {} does not decrypt: treating it as absent", which, id);
             return null;
         }

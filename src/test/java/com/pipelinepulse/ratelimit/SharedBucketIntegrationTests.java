@@ -2,8 +2,7 @@ package com.pipelinepulse.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pipelinepulse.PipelinePulseApplication;
-import com.pipelinepulse.testsupport.TestDatabase;
+import com.pipelinepulse.testsupport.SecondInstance;
 import com.pipelinepulse.testsupport.ZohoStandIn;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -64,26 +62,21 @@ class SharedBucketIntegrationTests {
     }
 
     private static ConfigurableApplicationContext startSecondInstance() throws IOException {
-        TestDatabase.Coordinates db = TestDatabase.coordinates();
-        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=test", "--server.port=0",
-                "--management.server.port=0", "--spring.datasource.url=" + db.url(),
-                "--spring.datasource.username=" + db.username(), "--spring.datasource.password=" + db.password(),
-                // The same Zoho settings as the first instance; starting a sign-in needs a client id and secret
-                // but sends nothing to Zoho, so the secret is any value made up here.
-                "--pipelinepulse.zoho.accounts-url=" + ZohoStandIn.baseUrl(),
-                "--pipelinepulse.zoho.data-centers=" + ZohoStandIn.dataCentersSetting(),
-                "--PP_ZOHO_CLIENT_ID=" + ZohoStandIn.CLIENT_ID,
-                "--PP_ZOHO_CLIENT_SECRET=second-" + UUID.randomUUID()));
+        Map<String, String> settings = new LinkedHashMap<>();
+        // The same Zoho settings as the first instance; starting a sign-in needs a client id and secret
+        // but sends nothing to Zoho, so the secret is any value made up here.
+        settings.put("pipelinepulse.zoho.accounts-url", ZohoStandIn.baseUrl());
+        settings.put("pipelinepulse.zoho.data-centers", ZohoStandIn.dataCentersSetting());
+        settings.put("PP_ZOHO_CLIENT_ID", ZohoStandIn.CLIENT_ID);
+        settings.put("PP_ZOHO_CLIENT_SECRET", "second-" + UUID.randomUUID());
         // The same small limits as the first instance, as --name=value arguments.
         Properties limits = new Properties();
         try (InputStream in = SharedBucketIntegrationTests.class.getResourceAsStream("/ratelimit-test.properties")) {
             limits.load(in);
         }
-        limits.forEach((name, value) -> args.add("--" + name + "=" + value));
-        return new SpringApplicationBuilder(PipelinePulseApplication.class)
-                .initializers(context -> context.getBeanFactory()
-                        .registerSingleton("excludeTestConfigurations", new ExcludeTestConfigurations()))
-                .run(args.toArray(String[]::new));
+        limits.forEach((name, value) -> settings.put((String) name, (String) value));
+        return SecondInstance.start(settings, context -> context.getBeanFactory()
+                .registerSingleton("excludeTestConfigurations", new ExcludeTestConfigurations()));
     }
 
     /**

@@ -5,23 +5,22 @@ import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import com.pipelinepulse.PipelinePulseApplication;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserDirectory;
 import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.testsupport.IntegrationTest;
-import com.pipelinepulse.testsupport.TestDatabase;
+import com.pipelinepulse.testsupport.SecondInstance;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
@@ -61,14 +60,9 @@ class RevocationAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        TestDatabase.Coordinates db = TestDatabase.coordinates();
-        instanceB = new SpringApplicationBuilder(PipelinePulseApplication.class).profiles("test")
-                .run("--server.port=0", "--management.server.port=0",
-                        "--spring.datasource.url=" + db.url(),
-                        "--spring.datasource.username=" + db.username(),
-                        "--spring.datasource.password=" + db.password(),
-                        "--" + SecretName.JWT_KEYS.environmentVariable() + "=" + secrets.require(SecretName.JWT_KEYS),
-                        "--pipelinepulse.openapi.enabled=false");
+        instanceB = SecondInstance.start(Map.of(
+                SecretName.JWT_KEYS.environmentVariable(), secrets.require(SecretName.JWT_KEYS),
+                "pipelinepulse.openapi.enabled", "false"));
         apiB = RestClient.create("http://127.0.0.1:" + instanceB.getEnvironment().getProperty("local.server.port"));
     }
 

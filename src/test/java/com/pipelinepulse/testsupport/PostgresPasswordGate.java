@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -121,10 +119,10 @@ public final class PostgresPasswordGate implements AutoCloseable {
             upstream.connect(new InetSocketAddress(targetHost, targetPort), 2_000);
             upstream.getOutputStream().write(startup);
             upstream.getOutputStream().flush();
-            pipe(client.getInputStream(), upstream.getOutputStream(), client, upstream);
-            pipe(upstream.getInputStream(), client.getOutputStream(), upstream, client);
+            SocketPump.pipe(client, upstream, "pg-password-gate-pipe", () -> { });
+            SocketPump.pipe(upstream, client, "pg-password-gate-pipe", () -> { });
         } catch (IOException e) {
-            closeQuietly(client);
+            SocketPump.closeQuietly(client);
         }
     }
 
@@ -157,34 +155,6 @@ public final class PostgresPasswordGate implements AutoCloseable {
             }
         }
         return "";
-    }
-
-    private static void pipe(InputStream from, OutputStream to, Socket a, Socket b) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try {
-                int n;
-                while ((n = from.read(buffer)) >= 0) {
-                    to.write(buffer, 0, n);
-                    to.flush();
-                }
-            } catch (IOException e) {
-                // The other side went away.
-            } finally {
-                closeQuietly(a);
-                closeQuietly(b);
-            }
-        }, "pg-password-gate-pipe");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Nothing left to do.
-        }
     }
 
     @Override

@@ -1,8 +1,6 @@
 package com.pipelinepulse.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -38,7 +36,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Drops every relayed connection and refuses new ones until {@link #restore()}. */
     public void cut() {
         connected = false;
-        open.forEach(TcpProxy::closeQuietly);
+        open.forEach(SocketPump::closeQuietly);
         open.clear();
     }
 
@@ -51,7 +49,7 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 if (!connected) {
-                    closeQuietly(client);
+                    SocketPump.closeQuietly(client);
                     continue;
                 }
                 Socket upstream = new Socket();
@@ -67,33 +65,10 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void pipe(Socket from, Socket to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
-                }
-            } catch (IOException e) {
-                // The other side went away.
-            } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
-            }
-        }, "tcp-proxy-pipe");
-        t.setDaemon(true);
-        t.start();
-    }
-
-    private static void closeQuietly(Socket socket) {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            // Nothing left to do.
-        }
+        SocketPump.pipe(from, to, "tcp-proxy-pipe", () -> {
+            open.remove(from);
+            open.remove(to);
+        });
     }
 
     @Override

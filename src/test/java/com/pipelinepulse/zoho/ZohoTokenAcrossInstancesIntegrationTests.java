@@ -3,20 +3,20 @@ package com.pipelinepulse.zoho;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.pipelinepulse.PipelinePulseApplication;
 import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserDirectory;
 import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.session.SessionOpener;
-import com.pipelinepulse.testsupport.TestDatabase;
+import com.pipelinepulse.testsupport.SecondInstance;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.ZohoConnectionRows;
 import com.pipelinepulse.testsupport.ZohoIntegrationTest;
 import com.pipelinepulse.testsupport.ZohoStandIn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -60,22 +59,14 @@ class ZohoTokenAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        TestDatabase.Coordinates db = TestDatabase.coordinates();
-        instanceB = new SpringApplicationBuilder(PipelinePulseApplication.class).profiles("test")
-                .run("--server.port=0", "--management.server.port=0",
-                        "--spring.datasource.url=" + db.url(),
-                        "--spring.datasource.username=" + db.username(),
-                        "--spring.datasource.password=" + db.password(),
-                        "--" + SecretName.JWT_KEYS.environmentVariable() + "=" + secrets.require(SecretName.JWT_KEYS),
-                        "--" + SecretName.ENCRYPTION_KEYS.environmentVariable() + "="
-                                + secrets.require(SecretName.ENCRYPTION_KEYS),
-                        "--" + SecretName.ZOHO_CLIENT_ID.environmentVariable() + "="
-                                + secrets.require(SecretName.ZOHO_CLIENT_ID),
-                        "--" + SecretName.ZOHO_CLIENT_SECRET.environmentVariable() + "="
-                                + secrets.require(SecretName.ZOHO_CLIENT_SECRET),
-                        "--pipelinepulse.zoho.accounts-url=" + ZohoStandIn.baseUrl(),
-                        "--pipelinepulse.zoho.data-centers=" + ZohoStandIn.dataCentersSetting(),
-                        "--pipelinepulse.database.pool-size=4");
+        instanceB = SecondInstance.start(Map.of(
+                SecretName.JWT_KEYS.environmentVariable(), secrets.require(SecretName.JWT_KEYS),
+                SecretName.ENCRYPTION_KEYS.environmentVariable(), secrets.require(SecretName.ENCRYPTION_KEYS),
+                SecretName.ZOHO_CLIENT_ID.environmentVariable(), secrets.require(SecretName.ZOHO_CLIENT_ID),
+                SecretName.ZOHO_CLIENT_SECRET.environmentVariable(), secrets.require(SecretName.ZOHO_CLIENT_SECRET),
+                "pipelinepulse.zoho.accounts-url", ZohoStandIn.baseUrl(),
+                "pipelinepulse.zoho.data-centers", ZohoStandIn.dataCentersSetting(),
+                "pipelinepulse.database.pool-size", "4"));
     }
 
     @AfterAll
