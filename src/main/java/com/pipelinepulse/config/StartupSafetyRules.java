@@ -39,6 +39,8 @@ final class StartupSafetyRules {
 
     static final Set<String> ALLOWED_ACTUATOR_ENDPOINTS = Set.of("health", "info", "prometheus");
     static final String REDIRECT_URI = "pipelinepulse.zoho.redirect-uri";
+    static final List<String> HTTPS_SETTINGS = List.of("pipelinepulse.zoho.accounts-url",
+            "pipelinepulse.zoho.data-centers", "pipelinepulse.spa.base-url", "pipelinepulse.cors.allowed-origins");
     static final String AWS_SECRETS_ENABLED = "pipelinepulse.secrets.aws.enabled";
     static final String ACTUATOR_EXPOSURE = "management.endpoints.web.exposure.include";
     private static final String APPLICATION_LOGGER = "com.pipelinepulse";
@@ -60,6 +62,7 @@ final class StartupSafetyRules {
         checkJwtKeys(secrets, problems);
         checkEncryptionKeys(secrets, problems);
         checkRedirectUri(environment, problems);
+        checkOtherUrlsAreHttps(environment, problems);
         checkLogLevels(environment, problems);
         checkActuatorExposure(environment, problems);
         return problems;
@@ -133,6 +136,27 @@ final class StartupSafetyRules {
             }
         }
         return false;
+    }
+
+    /**
+     * The Zoho accounts servers receive the client secret, codes and refresh tokens; the SPA and CORS origins
+     * receive cookies and tokens. Outside development none of them may be plain http. Each setting may hold a
+     * comma-separated list ({@code us=https://...,eu=https://...} for the data centres, origins for CORS).
+     */
+    private static void checkOtherUrlsAreHttps(Environment environment, List<String> problems) {
+        for (String setting : HTTPS_SETTINGS) {
+            String value = environment.getProperty(setting);
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            for (String entry : value.split(",")) {
+                String url = entry.contains("=") ? entry.substring(entry.indexOf('=') + 1) : entry;
+                if (!url.isBlank() && !url.trim().toLowerCase(java.util.Locale.ROOT).startsWith("https://")) {
+                    problems.add(setting + " names a URL that is not https");
+                    break;
+                }
+            }
+        }
     }
 
     private static void checkRedirectUri(Environment environment, List<String> problems) {

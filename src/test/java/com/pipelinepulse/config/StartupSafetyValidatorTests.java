@@ -46,6 +46,28 @@ class StartupSafetyValidatorTests {
         production().run(context -> assertRefused(context, "encryption key 'old' is not 256 bits"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "pipelinepulse.zoho.accounts-url|http://accounts.zoho.com",
+            "pipelinepulse.zoho.data-centers|us=https://accounts.zoho.com,eu=http://accounts.zoho.eu",
+            "pipelinepulse.spa.base-url|http://app.example.com",
+            "pipelinepulse.cors.allowed-origins|https://app.example.com,http://other.example.com"})
+    void refusesPlainHttpWhereSecretsOrTokensTravel(String setting, String value) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues(setting + "=" + value)
+                .run(context -> assertRefused(context, setting + " names a URL that is not https"));
+    }
+
+    @Test
+    void acceptsHttpsEverywhere() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues("pipelinepulse.zoho.accounts-url=https://accounts.zoho.com",
+                "pipelinepulse.zoho.data-centers=us=https://accounts.zoho.com,eu=https://accounts.zoho.eu",
+                "pipelinepulse.spa.base-url=https://app.example.com",
+                "pipelinepulse.cors.allowed-origins=https://app.example.com")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
     private ApplicationContextRunner production() {
         return new ApplicationContextRunner()
                 .withUserConfiguration(StartupSafetyConfiguration.class)
