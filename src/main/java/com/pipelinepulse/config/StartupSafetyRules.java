@@ -5,8 +5,11 @@ import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,14 +31,18 @@ final class StartupSafetyRules {
     static final int MINIMUM_KEY_BITS = 256;
     private static final int AES_KEY_BITS = 256;
 
-    /** Values published in old READMEs and sample configurations; a key equal to one is public knowledge. */
-    static final List<String> SAMPLE_JWT_KEYS = List.of(
-            "dev-secret-key-change-in-production-please",
-            "your-super-secret-production-key-change-this",
-            "dev-secret-key-change-in-production",
-            "change-me",
-            "changeme",
-            "secret");
+    /**
+     * SHA-256 digests of values published in old READMEs and sample configurations (a key equal to one is public
+     * knowledge), compared case-insensitively. Kept as digests so that no secret-looking sample string sits in the
+     * code; the values themselves are listed in docs/configuration.md, and a test holds the two lists together.
+     */
+    static final Set<String> SAMPLE_JWT_KEY_DIGESTS = Set.of(
+            "de1f6f2cf8449a6927eb5bf4caec67e62e2d648827286eecb00774b2745c5ab4",
+            "dfcab02d627f22634d7250284af43ca7f100a6fed9d9a21e0a1c9bcb468fceb3",
+            "78a6c76148cb9a58742db50123c5c63dde01cdcadb51683eaad0dc44ae9569b9",
+            "e2186dbdb1bb4193608605e84f33208765b5693b55edd4f730a719a100eeea6f",
+            "057ba03d6c44104863dc7361fe4578965d1887360f90a0895882e58a6248fc86",
+            "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b");
 
     static final Set<String> ALLOWED_ACTUATOR_ENDPOINTS = Set.of("health", "info", "prometheus");
     static final String REDIRECT_URI = "pipelinepulse.zoho.redirect-uri";
@@ -122,8 +129,17 @@ final class StartupSafetyRules {
     }
 
     private static boolean isSample(byte[] key) {
-        String asText = new String(key, StandardCharsets.UTF_8);
-        return SAMPLE_JWT_KEYS.stream().anyMatch(sample -> sample.equalsIgnoreCase(asText));
+        return isSampleValue(new String(key, StandardCharsets.UTF_8));
+    }
+
+    static boolean isSampleValue(String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(value.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return SAMPLE_JWT_KEY_DIGESTS.contains(HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
     }
 
     /** A sample pasted as the base64url text of a key (it decodes to noise but is still public). */
@@ -131,7 +147,7 @@ final class StartupSafetyRules {
         for (String entry : ring.split(",")) {
             String trimmed = entry.trim();
             String key = trimmed.substring(trimmed.indexOf(':') + 1);
-            if (SAMPLE_JWT_KEYS.stream().anyMatch(s -> s.equalsIgnoreCase(key) || s.equalsIgnoreCase(trimmed))) {
+            if (isSampleValue(key) || isSampleValue(trimmed)) {
                 return true;
             }
         }
