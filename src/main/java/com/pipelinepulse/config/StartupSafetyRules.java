@@ -1,12 +1,11 @@
 package com.pipelinepulse.config;
 
+import com.pipelinepulse.crypto.Sha256;
 import com.pipelinepulse.secrets.KeyRing;
 import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -133,13 +132,8 @@ final class StartupSafetyRules {
     }
 
     static boolean isSampleValue(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(value.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return SAMPLE_JWT_KEY_DIGESTS.contains(HexFormat.of().formatHex(digest));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return SAMPLE_JWT_KEY_DIGESTS.contains(
+                HexFormat.of().formatHex(Sha256.of(value.toLowerCase(java.util.Locale.ROOT))));
     }
 
     /** A sample pasted as the base64url text of a key (it decodes to noise but is still public). */

@@ -1,11 +1,9 @@
 package com.pipelinepulse.ratelimit;
 
+import com.pipelinepulse.crypto.Sha256;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** How callers become bucket and throttle keys. */
@@ -39,11 +37,6 @@ final class ClientKeys {
 
     /** A user by a digest of the principal name, so that the bucket table holds no email address. */
     static String forUser(String principalName) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(principalName.getBytes(StandardCharsets.UTF_8));
-            return "user:" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-        }
+        return "user:" + HexFormat.of().formatHex(Sha256.of(principalName), 0, 16);
     }
 }

@@ -1,12 +1,10 @@
 package com.pipelinepulse.session;
 
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.crypto.Sha256;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,11 +212,8 @@ class RefreshTokenRotation implements SessionOpener {
     }
 
     static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        // Tokens are base64url text: their UTF-8 and ASCII bytes are the same.
+        return Sha256.of(token);
     }
 
     private static Instant earliest(Instant a, Instant b) {
