@@ -10,7 +10,9 @@
 #
 #   perf/load.sh [scenario ...]        (default: ceiling me refresh signin)
 #
-# Settings (environment): PERF_DURATION (s, per measured wrk run, 30), PERF_WARMUP (s, per scenario, 10),
+# Settings (environment): PERF_DURATION (s, per measured wrk run, 30), PERF_WARMUP (s, per scenario, 20),
+# PERF_JIT_WARMUP (s of mixed traffic and sign-ins before the first scenario, so that the JIT has compiled the
+# server's hot paths before anything is measured; 90),
 # PERF_CONNECTIONS (16), PERF_THREADS (wrk threads, 1), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
 # PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_STAND_IN_H2C=1 (WireMock's h2c left on), PERF_APP_ARGS,
 # PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
@@ -23,7 +25,8 @@ cd "$(dirname "$0")/.."
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(ceiling me refresh signin)
 duration="${PERF_DURATION:-30}"
-warmup="${PERF_WARMUP:-10}"
+warmup="${PERF_WARMUP:-20}"
+jit_warmup="${PERF_JIT_WARMUP:-90}"
 connections="${PERF_CONNECTIONS:-16}"
 threads="${PERF_THREADS:-1}"
 signin_rate="${PERF_SIGNIN_RATE:-50}"
@@ -56,7 +59,10 @@ for tool in wrk curl psql java jcmd; do command -v "${tool}" >/dev/null || die "
   echo "postgresql: $(psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -Atc 'show server_version')"
   echo "wrk: $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
-  echo "settings: duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} signin_rate=${signin_rate}/s signin_seconds=${signin_seconds} db_pool=${db_pool} stand_in_h2c=${PERF_STAND_IN_H2C:-0} java_opts='${java_opts}'"
+  # The same 2-vCPU machine kind runs on hosts of quite different speed: this single-core figure (OpenSSL's SHA-256
+  # over 1 KiB blocks) lets runs on different hosts be compared.
+  echo "calibration: openssl sha256 1KiB blocks $(openssl speed -seconds 2 -bytes 1024 sha256 2>/dev/null | awk '/^sha256/{print $2}') per s"
+  echo "settings: jit_warmup=${jit_warmup}s duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} signin_rate=${signin_rate}/s signin_seconds=${signin_seconds} db_pool=${db_pool} stand_in_h2c=${PERF_STAND_IN_H2C:-0} java_opts='${java_opts}'"
 } >"${out}/machine.txt"
 
 # --- the jar -------------------------------------------------------------------------------------------------------
@@ -176,16 +182,33 @@ make_sessions() { # $1 = count, $2 = file
 
 needs_sessions=false
 for s in "${scenarios[@]}"; do [[ "${s}" == me || "${s}" == refresh || "${s}" == soak ]] && needs_sessions=true; done
+(( jit_warmup > 0 )) && needs_sessions=true # the JIT warm-up drives me and refresh too
 if ${needs_sessions}; then
   per_set=$((connections * 2))
-  say "signing in $((per_set * 2 + 4)) sessions with curl (${per_set} for the refresh warm-up, ${per_set} for the measured refresh run, 4 for me)"
+  say "signing in $((per_set * 3 + 4)) sessions with curl (${per_set} for the JIT warm-up, ${per_set} for the refresh warm-up, ${per_set} for the measured refresh run, 4 for me)"
   make_sessions "${per_set}" "${work}/refresh-warmup.txt"
   make_sessions "${per_set}" "${work}/refresh-run.txt"
   make_sessions 4 "${work}/me-refresh.txt"
+  make_sessions "${per_set}" "${work}/jit-warmup.txt"
   : >"${work}/me-access.txt"
   while read -r t; do refresh_once "${t}" | awk '{print $2}' >>"${work}/me-access.txt"; done <"${work}/me-refresh.txt"
   # The refresh-run and refresh-warmup chains are disjoint: each wrk run starts from tokens nobody has used.
   say "sessions ready: $(wc -l <"${work}/refresh-run.txt") + $(wc -l <"${work}/refresh-warmup.txt") refresh chains, $(wc -l <"${work}/me-access.txt") access tokens"
+fi
+
+# --- JIT warm-up ---------------------------------------------------------------------------------------------------
+# A fresh JVM keeps its C2 compiler busy for a minute or more under load (seen here: a third of a core still
+# compiling 60 s in), which is CPU taken from the requests being measured. Every path gets traffic first.
+if (( jit_warmup > 0 )); then
+  say "JIT warm-up: ${jit_warmup}s of mixed traffic at 200/s, then ${jit_warmup}s of sign-ins at 10/s and 401s (discarded)"
+  timeout $((jit_warmup + 120)) java perf/MixedLoad.java "${api}" 200 "${jit_warmup}" "${work}/jit-warmup.txt" \
+    "${work}/me-access.txt" >"${out}/jit-warmup-mixed.txt" 2>&1 || say "JIT warm-up (mixed) ended early: $(tail -n 2 "${out}/jit-warmup-mixed.txt")"
+  PERF_WRK_DIR="$(pwd)/perf/wrk" PERF_PATH=/api/auth/me PERF_THREADS=1 timeout $((jit_warmup + 60)) wrk -t 1 -c 4 -d "${jit_warmup}s" --timeout 5s \
+    -s perf/wrk/ceiling.lua "${api}" >"${out}/jit-warmup-401.txt" 2>&1 &
+  warmup_wrk=$!
+  timeout $((jit_warmup + 90)) java perf/SignInLoad.java "${api}" 10 "${jit_warmup}" >"${out}/jit-warmup-signin.txt" 2>&1 \
+    || say "JIT warm-up (sign-ins) ended early: $(tail -n 2 "${out}/jit-warmup-signin.txt")"
+  wait "${warmup_wrk}" || true
 fi
 
 # --- measuring -----------------------------------------------------------------------------------------------------

@@ -62,6 +62,12 @@ class DataSourceConfiguration {
         return new JdbcTransactionManager(dataSource);
     }
 
+    /** Named so that it replaces Boot's {@code db} indicator (readiness group). */
+    @Bean
+    BoundedDatabaseHealthIndicator dbHealthIndicator(DataSource dataSource) {
+        return new BoundedDatabaseHealthIndicator(dataSource);
+    }
+
     @Bean
     DatabaseAuthHealthIndicator databaseAuthHealthIndicator(DatabaseAuthentication authentication) {
         return new DatabaseAuthHealthIndicator(authentication);

@@ -1,11 +1,14 @@
 package com.pipelinepulse.health;
 
+import com.pipelinepulse.observability.BoundedHealthCheck;
 import com.pipelinepulse.observability.MetricNames;
 import com.pipelinepulse.secrets.KeyRing;
 import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.actuate.health.Health;
@@ -25,14 +28,22 @@ class AuthHealthIndicator implements HealthIndicator {
 
     static final int MINIMUM_KEY_BITS = 256;
 
+    /** The audit-table lookup needs a pooled connection: bounded, so readiness answers while PostgreSQL is away. */
+    static final Duration AUDIT_CHECK_BOUND = Duration.ofSeconds(1);
+
     private final Secrets secrets;
-    private final JdbcClient jdbc;
     private final MeterRegistry meters;
+    private final BoundedHealthCheck<String> auditCheck;
 
     AuthHealthIndicator(Secrets secrets, JdbcClient jdbc, MeterRegistry meters) {
         this.secrets = secrets;
-        this.jdbc = jdbc;
         this.meters = meters;
+        this.auditCheck = new BoundedHealthCheck<>("auth-health", AUDIT_CHECK_BOUND, () -> auditTrail(jdbc));
+    }
+
+    @PreDestroy
+    void close() {
+        auditCheck.close();
     }
 
     @Override
@@ -68,14 +79,20 @@ class AuthHealthIndicator implements HealthIndicator {
     private boolean checkAuditTrail(Map<String, Object> details) {
         Counter failures = meters.find(MetricNames.AUDIT_WRITE_FAILURES).counter();
         details.put("audit_write_failures", failures == null ? 0 : (long) failures.count());
+        String state = auditCheck.run(() -> "unreachable");
+        details.put("audit_trail", state);
+        return WRITABLE.equals(state);
+    }
+
+    private static final String WRITABLE = "writable";
+
+    private static String auditTrail(JdbcClient jdbc) {
         try {
             boolean writable = Boolean.TRUE.equals(jdbc
                     .sql("select has_table_privilege('security_audit_event', 'INSERT')").query(Boolean.class).single());
-            details.put("audit_trail", writable ? "writable" : "insert not permitted");
-            return writable;
+            return writable ? WRITABLE : "insert not permitted";
         } catch (DataAccessException e) {
-            details.put("audit_trail", "unreachable");
-            return false;
+            return "unreachable";
         }
     }
 }

@@ -35,7 +35,11 @@ final class ClientRateLimitFilter extends OncePerRequestFilter {
         }
         String caller = ClientKeys.forAddress(ClientAddress.of(request));
         if (endpoint.failureThrottled()) {
-            Duration wait = throttle.remainingWait(caller);
+            FailureThrottle.Standing standing = throttle.standing(caller);
+            if (!standing.onRecord()) {
+                request.setAttribute(FailureThrottle.NOTHING_ON_RECORD, Boolean.TRUE);
+            }
+            Duration wait = standing.remainingWait();
             if (!wait.isZero()) {
                 long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
                 rejections.reject(request, response, endpoint, caller, "failure_throttle", seconds);

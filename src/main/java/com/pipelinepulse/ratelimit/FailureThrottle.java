@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.TransactionDefinition;
@@ -38,15 +40,27 @@ final class FailureThrottle {
         this.clock = clock;
     }
 
-    /** How long the caller must still wait, or zero. */
-    Duration remainingWait(String clientKey) {
-        Instant now = now();
-        Optional<OffsetDateTime> blockedUntil = jdbc
-                .sql("select blocked_until from client_failure_throttle where client_key = :key")
-                .param("key", clientKey).query(OffsetDateTime.class).optional();
-        return blockedUntil.map(OffsetDateTime::toInstant).filter(now::isBefore)
-                .map(until -> Duration.between(now, until)).orElse(Duration.ZERO);
+    /**
+     * The request attribute set when the caller had no failures on record as its request began: a success then
+     * has nothing to reset, which saves a write on nearly every sign-in and refresh. (A failure from the same
+     * address racing that request keeps its count; the next success resets it.)
+     */
+    static final String NOTHING_ON_RECORD = FailureThrottle.class.getName() + ".nothingOnRecord";
+
+    /** The caller's standing: how long they must still wait (or zero), and whether any failure is on record. */
+    record Standing(Duration remainingWait, boolean onRecord) {
     }
+
+    Standing standing(String clientKey) {
+        Instant now = now();
+        List<OffsetDateTime> rows = jdbc
+                .sql("select blocked_until from client_failure_throttle where client_key = :key")
+                .param("key", clientKey).query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).list();
+        Duration wait = rows.stream().filter(Objects::nonNull).map(OffsetDateTime::toInstant).filter(now::isBefore)
+                .map(until -> Duration.between(now, until)).findFirst().orElse(Duration.ZERO);
+        return new Standing(wait, !rows.isEmpty());
+    }
+
 
     /** Counts a failure; returns the wait it starts, if it starts one. */
     Optional<Lockout> recordFailure(String clientKey) {

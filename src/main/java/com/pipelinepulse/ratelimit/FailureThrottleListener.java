@@ -49,7 +49,7 @@ final class FailureThrottleListener {
         HttpServletRequest request = servlet.getRequest();
         String caller = ClientKeys.forAddress(ClientAddress.of(request));
         try {
-            record(event, caller);
+            record(event, caller, Boolean.TRUE.equals(request.getAttribute(FailureThrottle.NOTHING_ON_RECORD)));
         } catch (RuntimeException e) {
             // Counting is best effort: a sign-in must not fail because its outcome could not be counted. The waits
             // already in force still apply (they are checked, and fail closed, before every request).
@@ -57,7 +57,7 @@ final class FailureThrottleListener {
         }
     }
 
-    private void record(SecurityEvent event, String caller) {
+    private void record(SecurityEvent event, String caller, boolean nothingOnRecord) {
         if (event.failed() && NOT_GUESSING.contains(String.valueOf(event.details().get("reason")))) {
             return;
         }
@@ -69,7 +69,7 @@ final class FailureThrottleListener {
                         Map.of("consecutive_failures", lockout.failures(), "wait_seconds", lockout.duration().toSeconds(),
                                 "trigger", event.type())));
             });
-        } else if ("success".equals(event.outcome())) {
+        } else if ("success".equals(event.outcome()) && !nothingOnRecord) {
             throttle.recordSuccess(caller);
         }
     }

@@ -2,8 +2,6 @@ package com.pipelinepulse.session;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
-import com.pipelinepulse.identity.UserAccount;
-import com.pipelinepulse.identity.UserDirectory;
 import com.pipelinepulse.web.ApiProblemException;
 import com.pipelinepulse.web.ProblemType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -37,12 +35,10 @@ class AuthController {
 
     private final RefreshTokenRotation rotation;
     private final JwtAccessTokens tokens;
-    private final UserDirectory users;
 
-    AuthController(RefreshTokenRotation rotation, JwtAccessTokens tokens, UserDirectory users) {
+    AuthController(RefreshTokenRotation rotation, JwtAccessTokens tokens) {
         this.rotation = rotation;
         this.tokens = tokens;
-        this.users = users;
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -94,13 +90,19 @@ class AuthController {
     record Me(UUID userId, String email, String name, String region, List<String> roles, UUID sessionId) {
     }
 
+    /**
+     * Answered from the verified access token, with no database read: it shows exactly what every endpoint will
+     * authorise with this token (roles included) until it expires. A changed name, region or role shows after
+     * the next refresh, which reads the user again; an ended session or a disabled user gets 401 there.
+     */
     @GetMapping("/me")
-    @Operation(summary = "Who is signed in", security = @SecurityRequirement(name = "bearer"))
+    @Operation(summary = "Who is signed in",
+            description = "What the access token says: the API authorises with exactly this until the token "
+                    + "expires. A change of role or name shows after the next refresh.",
+            security = @SecurityRequirement(name = "bearer"))
     Me me(@AuthenticationPrincipal AccessTokenClaims principal) {
-        UserAccount user = users.find(principal.userId()).orElseThrow(
-                () -> new ApiProblemException(ProblemType.UNAUTHENTICATED, "The user no longer exists."));
-        return new Me(user.id(), user.email(), user.displayName(), user.region(), List.of(user.role().id()),
-                principal.sessionId());
+        return new Me(principal.userId(), principal.email(), principal.name(), principal.region(),
+                principal.roles(), principal.sessionId());
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

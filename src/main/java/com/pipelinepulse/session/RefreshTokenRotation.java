@@ -85,13 +85,9 @@ class RefreshTokenRotation implements SessionOpener {
             return refused("malformed_token", null, null, null);
         }
         byte[] hash = hash(presented);
-        Optional<SessionStore.TokenRow> found = store.findToken(hash);
-        if (found.isEmpty()) {
-            return refused("unknown_token", null, null, null);
-        }
-        SessionStore.SessionRow session = store.lockSession(found.get().sessionId()).orElse(null);
-        // Re-read under the session lock: a concurrent refresh may have rotated it meanwhile.
-        SessionStore.TokenRow token = store.findToken(hash).orElse(null);
+        SessionStore.SessionRow session = store.lockSessionOfToken(hash).orElse(null);
+        // Read under the session lock: a concurrent refresh may have rotated it while this one waited.
+        SessionStore.TokenRow token = session == null ? null : store.findToken(hash).orElse(null);
         if (session == null || token == null) {
             return refused("unknown_token", null, null, null);
         }
@@ -108,20 +104,20 @@ class RefreshTokenRotation implements SessionOpener {
             end(session.id(), null, "user_inactive", now, session.userId(), subject);
             return refused("user_inactive", session.userId(), subject, session.id());
         }
-        if (token.rotatedAt() == null) {
-            store.rotateTokens(session.id(), now);
-        } else if (!token.graceUsed() && now.isBefore(token.rotatedAt().plus(properties.refreshGraceWindow()))) {
+        boolean graceUse = false;
+        if (token.rotatedAt() != null) {
             // Two tabs refreshed with the same cookie at once: the later one gets its own new token, once.
-            store.markGraceUsed(hash);
-        } else {
+            graceUse = !token.graceUsed() && now.isBefore(token.rotatedAt().plus(properties.refreshGraceWindow()));
+        }
+        if (token.rotatedAt() != null && !graceUse) {
             end(session.id(), null, "refresh_reuse", now, session.userId(), subject);
             events.publishEvent(SecurityEvent.failure(SecurityEvent.Types.REFRESH_REUSE, session.userId(), subject,
                     Map.of("session_id", session.id().toString())));
             return refused("refresh_reuse", session.userId(), subject, session.id());
         }
         String next = newToken();
-        store.insertToken(hash(next), session.id(), now);
-        store.touch(session.id(), now, earliest(now.plus(properties.idleTimeout()), session.absoluteExpiresAt()));
+        store.rotate(session.id(), hash, graceUse, hash(next), now,
+                earliest(now.plus(properties.idleTimeout()), session.absoluteExpiresAt()));
         events.publishEvent(SecurityEvent.success(SecurityEvent.Types.REFRESH, user.id(), subject,
                 Map.of("session_id", session.id().toString())));
         return new Outcome(next, user, session.id(), Duration.between(now, session.absoluteExpiresAt()), null);
@@ -136,8 +132,7 @@ class RefreshTokenRotation implements SessionOpener {
         if (presented == null || !TOKEN_SHAPE.matcher(presented).matches()) {
             return false;
         }
-        Optional<SessionStore.TokenRow> token = store.findToken(hash(presented));
-        Optional<SessionStore.SessionRow> session = token.flatMap(t -> store.lockSession(t.sessionId()));
+        Optional<SessionStore.SessionRow> session = store.lockSessionOfToken(hash(presented));
         if (session.isEmpty()) {
             return false;
         }

@@ -63,6 +63,38 @@ class SessionStore {
                 .optional();
     }
 
+    /**
+     * Finds the session a refresh token belongs to and locks its row, in one round trip: concurrent refreshes of
+     * one session are serialised here. The token itself must be read again after this (a concurrent refresh may
+     * have rotated it while this one waited for the lock).
+     */
+    Optional<SessionRow> lockSessionOfToken(byte[] hash) {
+        return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = "
+                        + "(select session_id from refresh_token where token_hash = :hash) for update")
+                .param("hash", hash).query(SessionStore::mapSession).optional();
+    }
+
+    /**
+     * The rotation's writes in one round trip: every not-yet-rotated token of the session is marked rotated, or,
+     * for a second tab inside the grace window, the presented token's grace is used up; the next token is stored
+     * and the session's idle expiry moves on.
+     */
+    void rotate(UUID sessionId, byte[] presentedHash, boolean graceUse, byte[] nextHash, Instant now,
+            Instant idleExpiry) {
+        jdbc.sql("""
+                with rotated as (
+                    update refresh_token set rotated_at = :now
+                     where not :grace and session_id = :sid and rotated_at is null),
+                grace as (
+                    update refresh_token set grace_used = true where :grace and token_hash = :presented),
+                touched as (
+                    update user_session set last_used_at = :now, idle_expires_at = :idle where id = :sid)
+                insert into refresh_token (token_hash, session_id, created_at) values (:next, :sid, :now)""")
+                .param("now", ts(now)).param("grace", graceUse).param("sid", sessionId)
+                .param("presented", presentedHash).param("idle", ts(idleExpiry)).param("next", nextHash)
+                .update();
+    }
+
     /** Locks the session row: concurrent refreshes of one session are serialised here. */
     Optional<SessionRow> lockSession(UUID id) {
         return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id for update")
@@ -80,20 +112,8 @@ class SessionStore {
                 .param("user", userId).param("now", ts(now)).query(SessionStore::mapSession).list();
     }
 
-    /** Marks every not-yet-rotated token of the session as rotated now. */
-    void rotateTokens(UUID sessionId, Instant now) {
-        jdbc.sql("update refresh_token set rotated_at = :now where session_id = :sid and rotated_at is null")
-                .param("now", ts(now)).param("sid", sessionId).update();
-    }
 
-    void markGraceUsed(byte[] hash) {
-        jdbc.sql("update refresh_token set grace_used = true where token_hash = :hash").param("hash", hash).update();
-    }
 
-    void touch(UUID sessionId, Instant now, Instant idleExpiry) {
-        jdbc.sql("update user_session set last_used_at = :now, idle_expires_at = :idle where id = :id")
-                .param("now", ts(now)).param("idle", ts(idleExpiry)).param("id", sessionId).update();
-    }
 
     /**
      * Revokes the session if it is not already revoked and announces it to every instance (the

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 /**
@@ -32,15 +33,24 @@ class ReadinessIntegrationTests {
                                         target.getHost() + ":" + target.getPort(), "127.0.0.1:" + proxy.port()),
                                 "--spring.datasource.username=" + db.username(),
                                 "--spring.datasource.password=" + db.password(),
-                                "--spring.datasource.hikari.connection-timeout=2000")) {
-            RestClient management = RestClient.create(
-                    "http://127.0.0.1:" + app.getEnvironment().getProperty("local.management.port"));
+                                // Requests would wait this long for a connection; readiness must not.
+                                "--spring.datasource.hikari.connection-timeout=10000")) {
+            // The JDK client: Apache HttpClient (on the test classpath) would quietly retry a 503 after 1 s.
+            RestClient management = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
+                    .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.management.port")).build();
 
             assertThat(status(management, "/actuator/health/readiness")).isEqualTo(200);
 
             proxy.cut();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> status(management, "/actuator/health/readiness") == 503);
+            // Every probe while the database is away answers DOWN itself, well inside the 10 s a request would
+            // wait for a pooled connection (an orchestrator must see 503, not a probe timeout).
+            for (int probe = 0; probe < 3; probe++) {
+                long started = System.nanoTime();
+                assertThat(status(management, "/actuator/health/readiness")).isEqualTo(503);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            }
             assertThat(status(management, "/actuator/health/liveness")).isEqualTo(200);
 
             proxy.restore();

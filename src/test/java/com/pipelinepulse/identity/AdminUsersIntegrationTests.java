@@ -9,6 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import com.jayway.jsonpath.JsonPath;
 import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.session.SessionOpener;
 import com.pipelinepulse.testsupport.IntegrationTest;
@@ -95,6 +96,27 @@ class AdminUsersIntegrationTests {
                 .andExpect(status().isOk()).andExpect(jsonPath("$.role").value("manager"));
         assertThat(events.stream(SecurityEvent.class).filter(e -> e.type().equals(SecurityEvent.Types.ROLE_CHANGED)
                 && someone.id().equals(e.userId()))).hasSize(1);
+    }
+
+    @Test
+    void meShowsWhatTheAccessTokenAuthorisesAndAChangedRoleAfterTheNextRefresh() throws Exception {
+        SignedIn viewer = sessions.signIn(Role.VIEWER);
+        mvc.perform(as(admin, patch("/api/admin/users/" + viewer.user().id())).contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"role\":\"manager\"}"))
+                .andExpect(status().isOk());
+        // The old token still authorises as a viewer until it expires, and me says exactly that.
+        mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, viewer.bearer()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.user_id").value(viewer.user().id().toString()))
+                .andExpect(jsonPath("$.email").value(viewer.user().email()))
+                .andExpect(jsonPath("$.roles[0]").value("viewer"))
+                .andExpect(jsonPath("$.session_id").value(viewer.sessionId().toString()));
+        String refreshed = mvc.perform(TestSessions.refresh(viewer.refreshToken())).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        String accessToken = JsonPath.read(refreshed, "$.access_token");
+        mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, "Bearer " + accessToken))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.roles[0]").value("manager"));
     }
 
     @Test
