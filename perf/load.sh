@@ -93,6 +93,13 @@ cleanup() {
 trap cleanup EXIT
 psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "create database ${db}"
 say "database ${db}"
+# Per-statement cost in PostgreSQL, where the server loads pg_stat_statements (shared_preload_libraries; see
+# docs/benchmarks.md): reset before each measured run, written out after it.
+pgss=false
+if [[ "$(psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -Atc "show shared_preload_libraries" 2>/dev/null)" == *pg_stat_statements* ]] \
+   && psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -qc "create extension if not exists pg_stat_statements" >/dev/null 2>&1; then
+  pgss=true
+fi
 
 # HTTP/1.1 only by default: with WireMock's plain-text HTTP/2 (h2c) on, the service's JDK 17 HttpClient upgrades
 # to HTTP/2, and under load Jetty's GOAWAY frames fail the in-flight Zoho calls (docs/benchmarks.md, findings).
@@ -227,7 +234,18 @@ cpu_ms() { # pids...
   done
   echo $((total * 1000 / clk_tck))
 }
-cpu_mark() { backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"; stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; }
+pgss_reset() { ${pgss} && psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -qAtc "select pg_stat_statements_reset()" >/dev/null 2>&1 || true; }
+pgss_report() { # $1 = requests of the run, $2 = file: calls and PostgreSQL execution time per request, by statement
+  ${pgss} || return 0
+  psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -F $'\t' -Atc "
+    select round(calls::numeric / greatest($1, 1), 2) as calls_per_req,
+           round((total_exec_time / greatest($1, 1))::numeric, 4) as exec_ms_per_req,
+           round((total_exec_time / greatest(calls, 1))::numeric, 4) as ms_per_call,
+           regexp_replace(left(query, 160), '\s+', ' ', 'g')
+      from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+     order by total_exec_time desc limit 25" >"$2" 2>/dev/null || true
+}
+cpu_mark() { pgss_reset; backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"; stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; }
 cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... stand_in_cpu_ms_per_req=..."
   local n="${1:-0}"
   (( n > 0 )) || n=1
@@ -287,6 +305,7 @@ for scenario in "${scenarios[@]}"; do
       cpu_mark; jfr_start me; snapshot_top $((duration / 2)) me
       line="$(run_wrk me me.lua "${work}/me-access.txt" "${duration}" "${out}/me.txt")"
       jfr_stop me
+      pgss_report "$(field requests "${line}")" "${out}/me-statements.tsv"
       record me "${line}" "$(wrk_errors "${line}")" "${before}" "GET /api/auth/me with a bearer token; $(cpu_note "$(field requests "${line}")")"
       ;;
     refresh)
@@ -295,6 +314,7 @@ for scenario in "${scenarios[@]}"; do
       line="$(PERF_COUNTERS="rotated lost starved" run_wrk refresh refresh.lua "${work}/refresh-run.txt" "${duration}" "${out}/refresh.txt")"
       jfr_stop refresh
       cpu="$(cpu_note "$(field requests "${line}")")"
+      pgss_report "$(field requests "${line}")" "${out}/refresh-statements.tsv"
       record refresh "${line}" "$(wrk_errors "${line}")" "${before}" \
         "rotated=$(field rotated "${line}") lost=$(field lost "${line}") starved=$(field starved "${line}"); ${cpu}"
       ;;
@@ -307,6 +327,7 @@ for scenario in "${scenarios[@]}"; do
       jfr_stop signin
       summary="$(grep '^PERF signins' "${out}/signin.txt")"
       cpu="$(cpu_note "$(field ok "${summary}")")"
+      pgss_report "$(field ok "${summary}")" "${out}/signin-statements.tsv"
       for part in api callback whole; do
         line="$(grep "^PERF ${part} " "${out}/signin.txt") rps=$(field achieved_rate "${summary}") requests=$(field signins "${summary}")"
         record "signin-${part}" "${line}" "$(field errors "${summary}")" "${before}" \

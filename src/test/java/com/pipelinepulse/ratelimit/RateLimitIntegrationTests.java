@@ -36,7 +36,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.Filter;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +193,37 @@ class RateLimitIntegrationTests {
         mvc.perform(start().with(from("10.0.0.5")).header("X-Forwarded-For", "203.0.113.71"))
                 .andExpect(status().isFound());
         mvc.perform(start().with(from("10.0.0.5"))).andExpect(status().isFound());
+    }
+
+    @Test
+    void aConcurrentBurstFromOneAddressGetsExactlyTheBucketsTokens() throws Exception {
+        // Requests for one bucket that arrive together are batched into one transaction per instance: the limit
+        // must stay exact. 60 refreshes at once against a bucket of 40 (no cookie: past the limiter they are
+        // refused by the CSRF check, a refusal that is not counted as guessing).
+        String client = "198.51.100.60";
+        int burst = 60;
+        List<Integer> statuses = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < burst; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return mvc.perform(post("/api/auth/refresh").with(from(client))).andReturn().getResponse()
+                            .getStatus();
+                }));
+            }
+            go.countDown();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(statuses).filteredOn(status -> status == 429).hasSize(burst - rateLimits.authRefresh().capacity());
+        assertThat(statuses).filteredOn(status -> status != 429).hasSize((int) rateLimits.authRefresh().capacity())
+                .allMatch(status -> status == 403);
     }
 
     @Test
