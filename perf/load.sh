@@ -2,13 +2,14 @@
 # Load benchmark (docs/benchmarks.md). Loopback only, bounded in time. Builds the jar if it is missing, creates a
 # fresh database on the local PostgreSQL, starts the WireMock Zoho stand-in and the API jar (local profile), signs
 # in sessions through the real flow with curl, then measures with wrk and perf/SignInLoad.java:
-#   ceiling  GET /api/auth/me without credentials (401 problem+json): the same server and chain as "me", no work
+#   ceiling  GET /api/ping: public, no data, the same connector, filters and MVC dispatch as "me" (issue 9's (c))
+#   ceiling401 / ceiling404  GET /api/auth/me without credentials (the 401 problem) / an unknown path (the 404)
 #   me       GET /api/auth/me with a bearer token
 #   refresh  POST /api/auth/refresh with rotation, every session following its own token chain
 #   signin   the whole sign-in (start, stand-in page, callback) at a fixed rate (open loop)
 #   soak     mixed traffic at a fixed rate (perf/MixedLoad.java) with heap-after-GC samples (perf/soak.sh)
 #
-#   perf/load.sh [scenario ...]        (default: ceiling me refresh signin)
+#   perf/load.sh [scenario ...]        (default: ceiling ceiling401 me refresh signin)
 #
 # Settings (environment): PERF_DURATION (s, per measured wrk run, 30), PERF_WARMUP (s, per scenario, 20),
 # PERF_JIT_WARMUP (s of mixed traffic and sign-ins before the first scenario, so that the JIT has compiled the
@@ -23,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scenarios=("$@")
-(( ${#scenarios[@]} )) || scenarios=(ceiling me refresh signin)
+(( ${#scenarios[@]} )) || scenarios=(ceiling ceiling401 me refresh signin)
 duration="${PERF_DURATION:-30}"
 warmup="${PERF_WARMUP:-20}"
 jit_warmup="${PERF_JIT_WARMUP:-90}"
@@ -207,11 +208,11 @@ fi
 # A fresh JVM keeps its C2 compiler busy for a minute or more under load (seen here: a third of a core still
 # compiling 60 s in), which is CPU taken from the requests being measured. Every path gets traffic first.
 if (( jit_warmup > 0 )); then
-  say "JIT warm-up: ${jit_warmup}s of mixed traffic at 200/s, then ${jit_warmup}s of sign-ins at 10/s and 401s (discarded)"
+  say "JIT warm-up: ${jit_warmup}s of mixed traffic at 200/s, then ${jit_warmup}s of sign-ins at 10/s and pings (discarded)"
   timeout $((jit_warmup + 120)) java perf/MixedLoad.java "${api}" 200 "${jit_warmup}" "${work}/jit-warmup.txt" \
     "${work}/me-access.txt" >"${out}/jit-warmup-mixed.txt" 2>&1 || say "JIT warm-up (mixed) ended early: $(tail -n 2 "${out}/jit-warmup-mixed.txt")"
-  PERF_WRK_DIR="$(pwd)/perf/wrk" PERF_PATH=/api/auth/me PERF_THREADS=1 timeout $((jit_warmup + 60)) wrk -t 1 -c 4 -d "${jit_warmup}s" --timeout 5s \
-    -s perf/wrk/ceiling.lua "${api}" >"${out}/jit-warmup-401.txt" 2>&1 &
+  PERF_WRK_DIR="$(pwd)/perf/wrk" PERF_PATH=/api/ping PERF_THREADS=1 timeout $((jit_warmup + 60)) wrk -t 1 -c 4 -d "${jit_warmup}s" --timeout 5s \
+    -s perf/wrk/ceiling.lua "${api}" >"${out}/jit-warmup-ping.txt" 2>&1 &
   warmup_wrk=$!
   timeout $((jit_warmup + 90)) java perf/SignInLoad.java "${api}" 10 "${jit_warmup}" >"${out}/jit-warmup-signin.txt" 2>&1 \
     || say "JIT warm-up (sign-ins) ended early: $(tail -n 2 "${out}/jit-warmup-signin.txt")"
@@ -289,16 +290,21 @@ wrk_errors() { # non-2xx/3xx + socket errors from a PERF line
 for scenario in "${scenarios[@]}"; do
   before="$(load1)"
   case "${scenario}" in
-    ceiling|ceiling404)
-      path=/api/auth/me; [[ "${scenario}" == ceiling404 ]] && path=/perf-unknown-path
+    ceiling|ceiling401|ceiling404)
+      case "${scenario}" in
+        ceiling) path=/api/ping; expected=200 ;;
+        ceiling401) path=/api/auth/me; expected=401 ;;
+        ceiling404) path=/perf-unknown-path; expected=404 ;;
+      esac
       PERF_PATH="${path}" run_wrk "${scenario}" ceiling.lua "" "${warmup}" "${out}/${scenario}-warmup.txt" >/dev/null
       cpu_mark; jfr_start "${scenario}"; snapshot_top $((duration / 2)) "${scenario}"
       line="$(PERF_PATH="${path}" run_wrk "${scenario}" ceiling.lua "" "${duration}" "${out}/${scenario}.txt")"
       jfr_stop "${scenario}"
       cpu="$(cpu_note "$(field requests "${line}")")"
-      # Every answer is the expected 401 (or 404) problem; only socket errors count as errors here.
+      # The 401 and 404 problems are the expected answers of those two; there only socket errors count as errors.
       errors=$(( $(field connect "${line}") + $(field read "${line}") + $(field write "${line}") + $(field timeout "${line}") ))
-      record "${scenario}" "${line}" "${errors}" "${before}" "GET ${path} without credentials (expected $( [[ ${path} == /api/* ]] && echo 401 || echo 404 )); ${cpu}"
+      [[ "${expected}" == 200 ]] && errors="$(wrk_errors "${line}")"
+      record "${scenario}" "${line}" "${errors}" "${before}" "GET ${path} without credentials (expected ${expected}); ${cpu}"
       ;;
     me)
       run_wrk me me.lua "${work}/me-access.txt" "${warmup}" "${out}/me-warmup.txt" >/dev/null

@@ -75,6 +75,8 @@ class SecurityConfiguration {
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(auth -> auth
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
+                        // Reachability check: no data behind it (web module).
+                        .requestMatchers(HttpMethod.GET, "/api/ping").permitAll()
                         // Sign-in start and Zoho's redirect back: anonymous by nature.
                         .requestMatchers(HttpMethod.GET, "/api/zoho/auth", "/api/zoho/auth/callback").permitAll()
                         // Session endpoints (docs/authentication.md). Refresh and logout authenticate by the
