@@ -185,7 +185,9 @@ for scenario in "${scenarios[@]}"; do
       t0="$(now_ms)"
       java perf/MixedLoad.java http://127.0.0.1:28480 50 60 "${out}/work/zoho-refresh.txt" "${out}/work/zoho-access.txt" \
         >"${out}/zoho-load.txt" 2>&1 & driver=$!
-      PERF_TIMELINE=1 java perf/SignInLoad.java http://127.0.0.1:28480 5 60 >"${out}/zoho-signin.txt" 2>&1 & signins=$!
+      # The driver waits longer than the service's own budget (3 Zoho calls of at most 30 s each, docs/zoho-integration.md),
+      # so that the slowest sign-in shows the service's bound rather than the driver's.
+      PERF_TIMELINE=1 PERF_HTTP_TIMEOUT_S=100 java perf/SignInLoad.java http://127.0.0.1:28480 5 60 >"${out}/zoho-signin.txt" 2>&1 & signins=$!
       sleep 15; slow_at="$(now_ms)"
       curl -fsS -X POST -H 'Content-Type: application/json' -d '{"fixedDelay": 2000}' "${stand_in}/__admin/settings" >/dev/null
       say "zoho: the stand-in answers after 2 s"
@@ -199,6 +201,7 @@ for scenario in "${scenarios[@]}"; do
       curl -fsS -X DELETE "${stand_in}/__admin/mappings/$(sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p' "${out}/zoho-fault-mapping.json" | head -n 1)" >/dev/null
       say "zoho: the stand-in is back to normal"
       wait "${driver}" || true; wait "${signins}" || true
+      say "zoho: the slowest sign-in took $(awk '$1 == "SAMPLE" && $4 > m { m = $4 } END { printf "%.0f", m }' "${out}/zoho-signin.txt") ms (budget per Zoho call: 30 s)"
       kill -TERM "${a_pid}"; wait "${a_pid}" 2>/dev/null || true
       for phase in "normal ${t0} ${slow_at}" "slow ${slow_at} ${fail_at}" "failing ${fail_at} ${back_at}" "back ${back_at} 99999999999999"; do
         read -r name from to <<<"${phase}"

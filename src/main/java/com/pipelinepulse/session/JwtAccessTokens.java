@@ -9,6 +9,7 @@ import io.jsonwebtoken.ExpiredJwtException;
 import io.jsonwebtoken.IncorrectClaimException;
 import io.jsonwebtoken.JwsHeader;
 import io.jsonwebtoken.JwtException;
+import io.jsonwebtoken.JwtParser;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.LocatorAdapter;
 import io.jsonwebtoken.MalformedJwtException;
@@ -41,6 +42,16 @@ class JwtAccessTokens implements AccessTokenVerifier {
     private final Secrets secrets;
     private final SessionProperties properties;
     private final SessionRevocations revocations;
+
+    /**
+     * The parser for the key ring as it was last read. Parsing the ring and building a parser cost about a fifth of
+     * a verification (docs/benchmarks.md); they are redone only when the ring's text changes (a rotation), which
+     * is still noticed on the first verification after it.
+     */
+    private volatile RingParser ringParser;
+
+    private record RingParser(String ringText, JwtParser parser) {
+    }
 
     JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations) {
         this.secrets = secrets;
@@ -79,17 +90,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
         if (compactToken == null || compactToken.isBlank()) {
             throw new InvalidAccessTokenException("malformed");
         }
-        KeyRing ring = secrets.keyRing(SecretName.JWT_KEYS);
+        // Outside the try: a broken key ring is a server fault, not a malformed token.
+        JwtParser parser = parser();
         Claims claims;
         try {
-            claims = Jwts.parser()
-                    .keyLocator(new PinnedKeyLocator(ring))
-                    .requireIssuer(ISSUER)
-                    .requireAudience(properties.audience())
-                    .clockSkewSeconds(properties.clockSkew().toSeconds())
-                    .build()
-                    .parseSignedClaims(compactToken)
-                    .getPayload();
+            claims = parser.parseSignedClaims(compactToken).getPayload();
         } catch (InvalidAccessTokenException e) {
             throw e;
         } catch (ExpiredJwtException e) {
@@ -119,6 +124,22 @@ class JwtAccessTokens implements AccessTokenVerifier {
             throw new InvalidAccessTokenException("session_revoked");
         }
         return verified;
+    }
+
+    private JwtParser parser() {
+        String text = secrets.require(SecretName.JWT_KEYS);
+        RingParser current = ringParser;
+        if (current == null || !current.ringText().equals(text)) {
+            JwtParser parser = Jwts.parser()
+                    .keyLocator(new PinnedKeyLocator(KeyRing.parse(text)))
+                    .requireIssuer(ISSUER)
+                    .requireAudience(properties.audience())
+                    .clockSkewSeconds(properties.clockSkew().toSeconds())
+                    .build();
+            current = new RingParser(text, parser);
+            ringParser = current;
+        }
+        return current.parser();
     }
 
     private static String claimReason(String claim) {
