@@ -84,6 +84,15 @@ export PP_JWT_KEYS PP_ENCRYPTION_KEYS
 dcs=""
 for loc in us eu in au jp ca sa uk cn; do dcs+="${dcs:+,}${loc}=${stand_in}/${loc}"; done
 
+# Rate limits as in perf/load.sh: on, but too generous to cap the drivers (all their requests come from 127.0.0.1).
+ratelimit_args=()
+for limit in sign-in auth-refresh zoho-refresh zoho-connection-test admin-writes; do
+  ratelimit_args+=("--pipelinepulse.ratelimit.${limit}.capacity=100000000"
+                   "--pipelinepulse.ratelimit.${limit}.refill-tokens=100000000"
+                   "--pipelinepulse.ratelimit.${limit}.refill-period=1s")
+done
+ratelimit_args+=("--pipelinepulse.ratelimit.failures.threshold=100000000")
+
 start_app() { # $1 = name, $2 = API port, $3 = management port, $4 = database; prints the pid
   PP_DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/$4" PP_DATABASE_USERNAME=postgres \
   PP_ZOHO_CLIENT_ID=local-stand-in-client PP_ZOHO_CLIENT_SECRET=local-stand-in-secret \
@@ -92,7 +101,7 @@ start_app() { # $1 = name, $2 = API port, $3 = management port, $4 = database; p
   PP_CORS_ALLOWED_ORIGINS="${spa_origin}" SERVER_PORT="$2" MANAGEMENT_SERVER_PORT="$3" PP_DATABASE_POOL_SIZE=20 \
     java -Xms256m -Xmx512m -jar "${out}/app.jar" --spring.profiles.active=local --server.address=127.0.0.1 \
     --management.server.address=127.0.0.1 --logging.level.root=WARN --logging.level.com.pipelinepulse=WARN \
-    >"${out}/app-$1.log" 2>&1 &
+    "${ratelimit_args[@]}" >"${out}/app-$1.log" 2>&1 &
   echo $!
 }
 

@@ -1,6 +1,7 @@
 package com.pipelinepulse.observability;
 
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,18 +12,25 @@ import java.util.function.Supplier;
 
 /**
  * Runs a health check that may block (a pooled database connection waits up to Hikari's
- * {@code connection-timeout} while PostgreSQL is away) on a thread of its own and gives up waiting for it after
- * a bound: a readiness probe must answer DOWN promptly, not time out. A probe that arrives while a check is still
- * running waits for that one instead of starting another, so slow checks never pile up.
+ * {@code connection-timeout} while PostgreSQL is away) on a thread of its own, so that a probe never waits for it:
+ * a readiness probe must answer promptly, DOWN if need be, not time out (and several bounded checks in one probe
+ * must not add up). A probe gets the last finished result and starts the next check when that result is older than
+ * a second; a check that has been running longer than the bound counts as failed. Only the very first probe, before
+ * any result exists, waits (at most the bound). Slow checks never pile up: at most one runs at a time.
  *
  * @param <T> what the check returns
  */
 public final class BoundedHealthCheck<T> implements AutoCloseable {
 
+    private static final long FRESH_NANOS = 1_000_000_000L;
+
     private final Duration bound;
     private final Supplier<T> check;
     private final ExecutorService thread;
     private Future<T> running;
+    private long runningSince;
+    private T last;
+    private long lastAt;
 
     public BoundedHealthCheck(String threadName, Duration bound, Supplier<T> check) {
         this.bound = bound;
@@ -34,12 +42,28 @@ public final class BoundedHealthCheck<T> implements AutoCloseable {
         });
     }
 
-    /** The check's result, or {@code whenLate} when it did not finish within the bound or threw. */
+    /**
+     * The latest result, or {@code whenLate} when the check in progress has run longer than the bound, threw, or
+     * (first probe only) did not finish within it.
+     */
     public T run(Supplier<T> whenLate) {
         Future<T> current;
         synchronized (this) {
-            if (running == null || running.isDone()) {
+            long now = System.nanoTime();
+            if (running != null && running.isDone()) {
+                last = outcome(running, whenLate);
+                lastAt = now;
+                running = null;
+            }
+            if (running == null && (last == null || now - lastAt > FRESH_NANOS)) {
                 running = thread.submit(check::get);
+                runningSince = now;
+            }
+            if (running != null && now - runningSince > bound.toNanos()) {
+                return whenLate.get();
+            }
+            if (last != null) {
+                return last;
             }
             current = running;
         }
@@ -50,6 +74,17 @@ public final class BoundedHealthCheck<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return whenLate.get();
+        }
+    }
+
+    private static <T> T outcome(Future<T> done, Supplier<T> whenFailed) {
+        try {
+            return done.get();
+        } catch (ExecutionException | CancellationException e) {
+            return whenFailed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return whenFailed.get();
         }
     }
 

@@ -44,6 +44,14 @@ class GlobalExceptionHandler extends ResponseEntityExceptionHandler {
             // Spring Security's ExceptionTranslationFilter decides between 401 and 403.
             throw ex;
         }
+        if (DatabaseUnavailable.is(ex)) {
+            log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(),
+                    ex.getClass().getSimpleName());
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseUnavailable.RETRY_AFTER_SECONDS));
+            return problemResponse(Problems.of(ProblemType.SERVICE_UNAVAILABLE,
+                    "The database is unavailable; try again shortly.", request), headers);
+        }
         log.error("Unhandled error on {} {}", request.getMethod(), request.getRequestURI(), ex);
         ProblemDetail problem = Problems.of(ProblemType.INTERNAL_ERROR,
                 "The server could not complete the request. Quote the request id when reporting it.", request);

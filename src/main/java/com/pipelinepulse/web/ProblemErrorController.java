@@ -25,10 +25,20 @@ class ProblemErrorController implements ErrorController {
         if (status < 400) {
             status = 500;
         }
-        ProblemType type = ProblemType.forStatus(status);
-        String detail = status >= 500 ? "The server could not complete the request." : type.title() + ".";
-        ProblemDetail problem = Problems.of(type.slug(), type.title(), status, detail, Map.of(), request);
         HttpHeaders headers = new HttpHeaders();
+        String detail = null;
+        // An error thrown by a filter (token revocation lookup, rate limit) while PostgreSQL is unreachable.
+        if (status == 500 && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable error
+                && DatabaseUnavailable.is(error)) {
+            status = 503;
+            detail = "The database is unavailable; try again shortly.";
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseUnavailable.RETRY_AFTER_SECONDS));
+        }
+        ProblemType type = ProblemType.forStatus(status);
+        if (detail == null) {
+            detail = status >= 500 ? "The server could not complete the request." : type.title() + ".";
+        }
+        ProblemDetail problem = Problems.of(type.slug(), type.title(), status, detail, Map.of(), request);
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         return ResponseEntity.status(status).headers(headers).body(problem);
     }

@@ -10,11 +10,13 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.pipelinepulse.testsupport.IntegrationTest;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -67,6 +69,13 @@ class ProblemResponsesIntegrationTests {
     }
 
     @Test
+    void anUnreachableDatabaseIsARetryableServiceUnavailableProblem() throws Exception {
+        expectProblem(mvc.perform(get("/probe/database-away")), 503, "service-unavailable")
+                .andExpect(header().string("Retry-After", "5"))
+                .andExpect(content().string(not(containsString("probe-pool-detail"))));
+    }
+
+    @Test
     void wellFormedIncomingRequestIdIsKept() throws Exception {
         mvc.perform(get("/no-such-page").header("X-Request-Id", "client-req-0001"))
                 .andExpect(header().string("X-Request-Id", "client-req-0001"))
@@ -107,6 +116,12 @@ class ProblemResponsesIntegrationTests {
             @GetMapping("/probe/boom")
             String boom() {
                 throw new IllegalStateException("probe-internal-detail");
+            }
+
+            @GetMapping("/probe/database-away")
+            String databaseAway() {
+                throw new CannotGetJdbcConnectionException("probe-pool-detail",
+                        new SQLException("Connection refused", "08001"));
             }
         }
     }
