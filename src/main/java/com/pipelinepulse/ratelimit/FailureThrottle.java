@@ -61,7 +61,6 @@ final class FailureThrottle {
         return new Standing(wait, !rows.isEmpty());
     }
 
-
     /** Counts a failure; returns the wait it starts, if it starts one. */
     Optional<Lockout> recordFailure(String clientKey) {
         return transactions.execute(status -> {
