@@ -81,17 +81,10 @@ PP_JWT_KEYS="faults-1:$(b64url)"
 PP_ENCRYPTION_KEYS="faults-1:$(b64url)"
 export PP_JWT_KEYS PP_ENCRYPTION_KEYS
 
-dcs=""
-for loc in us eu in au jp ca sa uk cn; do dcs+="${dcs:+,}${loc}=${stand_in}/${loc}"; done
+# shellcheck source=perf/common.sh
+source perf/common.sh # ratelimit_args, stand_in_data_centers
+dcs="$(stand_in_data_centers "${stand_in}")"
 
-# Rate limits as in perf/load.sh: on, but too generous to cap the drivers (all their requests come from 127.0.0.1).
-ratelimit_args=()
-for limit in sign-in auth-refresh zoho-refresh zoho-connection-test admin-writes; do
-  ratelimit_args+=("--pipelinepulse.ratelimit.${limit}.capacity=100000000"
-                   "--pipelinepulse.ratelimit.${limit}.refill-tokens=100000000"
-                   "--pipelinepulse.ratelimit.${limit}.refill-period=1s")
-done
-ratelimit_args+=("--pipelinepulse.ratelimit.failures.threshold=100000000")
 
 start_app() { # $1 = name, $2 = API port, $3 = management port, $4 = database; prints the pid
   PP_DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/$4" PP_DATABASE_USERNAME=postgres \

@@ -113,17 +113,9 @@ java -Xmx256m -jar "${wiremock_jar}" --root-dir src/test/resources/zoho-stand-in
 stand_in_pid=$!
 pids+=("${stand_in_pid}")
 
-dcs=""
-for loc in us eu in au jp ca sa uk cn; do dcs+="${dcs:+,}${loc}=${stand_in}/${loc}"; done
-# Rate limits: the rate-limit module (pipelinepulse.ratelimit.*) is not in every build; these generous buckets
-# keep it from capping the benchmark where it is, and are ignored where it is not (docs/benchmarks.md says which).
-ratelimit_args=()
-for limit in sign-in auth-refresh zoho-refresh zoho-connection-test admin-writes; do
-  ratelimit_args+=("--pipelinepulse.ratelimit.${limit}.capacity=100000000"
-                   "--pipelinepulse.ratelimit.${limit}.refill-tokens=100000000"
-                   "--pipelinepulse.ratelimit.${limit}.refill-period=1s")
-done
-ratelimit_args+=("--pipelinepulse.ratelimit.failures.threshold=100000000")
+# shellcheck source=perf/common.sh
+source perf/common.sh # ratelimit_args, stand_in_data_centers
+dcs="$(stand_in_data_centers "${stand_in}")"
 
 # shellcheck disable=SC2086
 PP_DATABASE_URL="jdbc:postgresql://${pg_host}:${pg_port}/${db}" PP_DATABASE_USERNAME="${pg_user}" \
