@@ -16,3 +16,14 @@ for limit in sign-in auth-refresh zoho-refresh zoho-connection-test admin-writes
                    "--pipelinepulse.ratelimit.${limit}.refill-period=1s")
 done
 ratelimit_args+=("--pipelinepulse.ratelimit.failures.threshold=100000000")
+
+# stop_processes <tries> <pid>...: TERM, then KILL whatever has not exited after <tries> checks 0.5 s apart.
+stop_processes() {
+  local tries="$1" pid
+  shift
+  for pid in "$@"; do kill -TERM "${pid}" 2>/dev/null || true; done
+  for pid in "$@"; do
+    for _ in $(seq 1 "${tries}"); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "${pid}" 2>/dev/null || true
+  done
+}

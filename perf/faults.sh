@@ -18,6 +18,8 @@
 # Output: perf/results/faults-<UTC time>/ (timelines and a summary per scenario in faults.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=perf/common.sh
+source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes
 
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(pg zoho instance)
@@ -48,12 +50,7 @@ pgdata="$(mktemp -d /tmp/pp-perf-pg.XXXXXX)"
 chown postgres: "${pgdata}"
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "${pid}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 20); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "${pid}" 2>/dev/null || true
-  done
+  stop_processes 20 "${pids[@]}"
   runuser -u postgres -- "${pg_bin}/pg_ctl" -D "${pgdata}/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "${pgdata}" "${out}/work" "${out}/app.jar"
 }
@@ -81,8 +78,6 @@ PP_JWT_KEYS="faults-1:$(b64url)"
 PP_ENCRYPTION_KEYS="faults-1:$(b64url)"
 export PP_JWT_KEYS PP_ENCRYPTION_KEYS
 
-# shellcheck source=perf/common.sh
-source perf/common.sh # ratelimit_args, stand_in_data_centers
 dcs="$(stand_in_data_centers "${stand_in}")"
 
 

@@ -22,6 +22,8 @@
 # Output: $PERF_OUT/results.tsv (one line per scenario), the raw tool output, machine.txt, top-*.txt snapshots.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=perf/common.sh
+source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes
 
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(ceiling ceiling401 me refresh signin)
@@ -82,12 +84,7 @@ say "jar: ${jar} (running a copy)"
 db="pp_bench_$(date -u +%Y%m%d%H%M%S)_$$"
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill -TERM "${pid}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 30); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "${pid}" 2>/dev/null || true
-  done
+  stop_processes 30 "${pids[@]}"
   psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true
   rm -rf "${out}/work" "${out}/app.jar" # live refresh and access tokens (of a dropped database, but tokens all the same)
 }
@@ -113,8 +110,6 @@ java -Xmx256m -jar "${wiremock_jar}" --root-dir src/test/resources/zoho-stand-in
 stand_in_pid=$!
 pids+=("${stand_in_pid}")
 
-# shellcheck source=perf/common.sh
-source perf/common.sh # ratelimit_args, stand_in_data_centers
 dcs="$(stand_in_data_centers "${stand_in}")"
 
 # shellcheck disable=SC2086

@@ -88,10 +88,6 @@ public final class BoundedHealthCheck<T> implements AutoCloseable {
         }
     }
 
-    public Duration bound() {
-        return bound;
-    }
-
     @Override
     public void close() {
         thread.shutdownNow();

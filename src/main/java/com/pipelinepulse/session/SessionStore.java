@@ -95,14 +95,9 @@ class SessionStore {
                 .update();
     }
 
-    /** Locks the session row: concurrent refreshes of one session are serialised here. */
+    /** Locks the session row by its id (a user ending one of their sessions). */
     Optional<SessionRow> lockSession(UUID id) {
         return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id for update")
-                .param("id", id).query(SessionStore::mapSession).optional();
-    }
-
-    Optional<SessionRow> findSession(UUID id) {
-        return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id")
                 .param("id", id).query(SessionStore::mapSession).optional();
     }
 
