@@ -2,6 +2,12 @@ package com.pipelinepulse.zoho;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.secrets.Secrets;
+import com.pipelinepulse.zoho.accounts.HttpZohoAccounts;
+import com.pipelinepulse.zoho.accounts.ZohoAccounts;
+import com.pipelinepulse.zoho.accounts.ZohoHttp;
+import com.pipelinepulse.zoho.crm.CrmCurrentUserClient;
+import com.pipelinepulse.zoho.signin.SpaProperties;
+import com.pipelinepulse.zoho.tokens.ZohoTokenManager;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;

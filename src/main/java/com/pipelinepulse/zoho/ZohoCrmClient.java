@@ -1,10 +1,15 @@
 package com.pipelinepulse.zoho;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.pipelinepulse.zoho.CrmCurrentUserClient.CrmCurrentUser;
-import com.pipelinepulse.zoho.ZohoAccountsException.Kind;
-import com.pipelinepulse.zoho.ZohoHttp.Answer;
-import com.pipelinepulse.zoho.ZohoTokenManager.AccessToken;
+import com.pipelinepulse.zoho.accounts.ZohoAccountsException;
+import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
+import com.pipelinepulse.zoho.accounts.ZohoHttp;
+import com.pipelinepulse.zoho.accounts.ZohoHttp.Answer;
+import com.pipelinepulse.zoho.crm.CrmCurrentUserClient;
+import com.pipelinepulse.zoho.crm.CrmCurrentUserClient.CrmCurrentUser;
+import com.pipelinepulse.zoho.tokens.ZohoProblems;
+import com.pipelinepulse.zoho.tokens.ZohoTokenManager;
+import com.pipelinepulse.zoho.tokens.ZohoTokenManager.AccessToken;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -94,7 +94,7 @@ public final class ZohoDataCenters {
     }
 
     /** Lower-case scheme and host, no trailing slash. */
-    static URI normalize(URI uri) {
+    public static URI normalize(URI uri) {
         String text = uri.toString();
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);

@@ -37,7 +37,7 @@ public record ZohoProperties(
     }
 
     /** An empty setting counts as unset (so that {@code @NotNull} names it); anything else must be http(s). */
-    static URI httpUrlOrNull(URI uri, String setting) {
+    public static URI httpUrlOrNull(URI uri, String setting) {
         if (uri == null || uri.toString().isBlank()) {
             return null;
         }

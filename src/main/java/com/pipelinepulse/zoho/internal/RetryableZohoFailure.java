@@ -1,6 +1,6 @@
 package com.pipelinepulse.zoho.internal;
 
-import com.pipelinepulse.zoho.ZohoAccountsException;
+import com.pipelinepulse.zoho.accounts.ZohoAccountsException;
 import java.util.function.Predicate;
 
 /**

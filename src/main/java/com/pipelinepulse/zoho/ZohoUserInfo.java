@@ -1,5 +1,0 @@
-package com.pipelinepulse.zoho;
-
-/** Zoho Accounts' user info ({@code GET {accounts}/oauth/user/info}): who owns an access token. */
-public record ZohoUserInfo(String zuid, String email, String displayName, String firstName, String lastName) {
-}

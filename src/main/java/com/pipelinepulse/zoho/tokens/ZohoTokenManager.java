@@ -1,0 +1,431 @@
+package com.pipelinepulse.zoho.tokens;
+
+import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.observability.MetricNames;
+import com.pipelinepulse.web.ApiProblemException;
+import com.pipelinepulse.zoho.ZohoConnectionStatus;
+import com.pipelinepulse.zoho.ZohoTokenProperties;
+import com.pipelinepulse.zoho.accounts.ZohoAccounts;
+import com.pipelinepulse.zoho.accounts.ZohoAccountsException;
+import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
+import com.pipelinepulse.zoho.accounts.ZohoTokens;
+import com.pipelinepulse.zoho.tokens.ZohoTokenStore.LocalLimitExceededException;
+import com.pipelinepulse.zoho.tokens.ZohoTokenStore.RefreshLock;
+import com.pipelinepulse.zoho.tokens.ZohoTokenStore.TokenRow;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * Serves a connection's Zoho access token and keeps Zoho's limits (ZOHO.md, Limits).
+ *
+ * <ul>
+ *   <li>Tokens are served from memory until {@code expires_at} minus a skew (5 minutes by default), then refreshed
+ *   ahead of expiry.</li>
+ *   <li>One refresh per connection at a time: in this JVM all callers share one in-flight future; across instances
+ *   the refresher holds a PostgreSQL advisory lock on its own session (no transaction stays open while Zoho is
+ *   called), re-reads the row once it has the lock and uses another instance's fresh token when there is one.</li>
+ *   <li>Each token request to Zoho (retries and forced refreshes included) is first counted in
+ *   {@code zoho_token_request}; the 11th within 10 minutes is refused here, without calling Zoho.</li>
+ *   <li>Resilience4j: retry ({@code zoho-token}: exponential backoff with jitter, only for {@code UNAVAILABLE}
+ *   failures), a circuit breaker per data centre ({@code zoho-<location>}) and a 30 s time limit on the whole
+ *   operation ({@code zoho-token}), which interrupts the refreshing thread when it runs out.</li>
+ *   <li>{@code invalid_code} on refresh: the connection becomes {@code REAUTH_REQUIRED} (nothing deleted), a
+ *   {@code zoho_reauth_required} security event is published and callers get a 409 {@code zoho-reauth-required}
+ *   problem.</li>
+ * </ul>
+ * Failures reach callers as {@link ApiProblemException}s (see {@link ZohoProblems}).
+ */
+@Service
+public class ZohoTokenManager implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ZohoTokenManager.class);
+
+    private static final String REFRESHES = MetricNames.ZOHO_TOKEN_REFRESHES;
+    private static final String REFRESH_LATENCY = MetricNames.ZOHO_TOKEN_REFRESH_LATENCY;
+    private static final String CACHE_LOOKUPS = MetricNames.ZOHO_TOKEN_CACHE_LOOKUPS;
+    private static final String THROTTLED = MetricNames.ZOHO_THROTTLED;
+    public static final String RESILIENCE_NAME = "zoho-token";
+    static final String CIRCUIT_CONFIG = "zoho";
+
+    private static final List<String> OUTCOMES = List.of("success", "invalid_code", "rejected", "throttled",
+            "unavailable", "timeout", "circuit_open", "limited");
+    private static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(30);
+
+    /** Why a refresh is wanted; decides whether a token another caller stored meanwhile will do. */
+    enum Reason {
+        /** The cached token is missing or about to expire. */
+        EXPIRY,
+        /** Zoho refused the given access token (CRM 401 INVALID_TOKEN). */
+        REJECTED_TOKEN,
+        /** Someone asked for a new token explicitly. */
+        FORCED
+    }
+
+    /** An access token and when Zoho says it expires. {@link #toString()} never shows the token. */
+    public record AccessToken(UUID connectionId, String value, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "AccessToken[connectionId=" + connectionId + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    private final ZohoTokenStore store;
+    private final ZohoAccounts accounts;
+    private final ZohoTokenProperties properties;
+    private final CircuitBreakerRegistry circuitBreakers;
+    private final Retry retry;
+    private final TimeLimiter timeLimiter;
+    private final ApplicationEventPublisher events;
+    private final MeterRegistry meters;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
+    private final Map<UUID, AccessToken> cache = new ConcurrentHashMap<>();
+    private final Map<UUID, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger runningRefreshes = new AtomicInteger();
+    private final ExecutorService refreshers;
+
+    ZohoTokenManager(ZohoTokenStore store, ZohoAccounts accounts, ZohoTokenProperties properties,
+            CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, TimeLimiterRegistry timeLimiters,
+            ApplicationEventPublisher events, MeterRegistry meters) {
+        this.store = store;
+        this.accounts = accounts;
+        this.properties = properties;
+        this.circuitBreakers = circuitBreakers;
+        this.retry = retries.retry(RESILIENCE_NAME);
+        this.timeLimiter = timeLimiters.timeLimiter(RESILIENCE_NAME);
+        this.events = events;
+        this.meters = meters;
+        this.cacheHits = Counter.builder(CACHE_LOOKUPS).tag("result", "hit")
+                .description("Zoho access tokens served from memory").register(meters);
+        this.cacheMisses = Counter.builder(CACHE_LOOKUPS).tag("result", "miss")
+                .description("Zoho access token lookups that had to go to the database or Zoho").register(meters);
+        for (String outcome : OUTCOMES) {
+            refreshCounter(outcome);
+            refreshTimer(outcome);
+        }
+        for (String source : List.of("zoho", "local")) {
+            throttleCounter(source);
+        }
+        this.refreshers = Executors.newCachedThreadPool(new ThreadFactory() {
+            private final AtomicInteger number = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable task) {
+                Thread thread = new Thread(task, "zoho-token-refresh-" + number.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }
+        });
+    }
+
+    /** The connection's access token: from memory while it has more than the skew left, else refreshed. */
+    public AccessToken accessToken(UUID connectionId) {
+        AccessToken cached = cache.get(connectionId);
+        if (cached != null && fresh(cached.expiresAt())) {
+            cacheHits.increment();
+            return cached;
+        }
+        cacheMisses.increment();
+        return flight(connectionId, Reason.EXPIRY, null);
+    }
+
+    /**
+     * A token other than {@code rejected}, which Zoho refused: another caller's newer token when there is one,
+     * else a new one from Zoho.
+     */
+    public AccessToken refreshAfterRejection(UUID connectionId, String rejected) {
+        cache.computeIfPresent(connectionId, (id, token) -> token.value().equals(rejected) ? null : token);
+        return flight(connectionId, Reason.REJECTED_TOKEN, rejected);
+    }
+
+    /** A new access token from Zoho, whatever the cached one (within the local limit). */
+    public AccessToken forceRefresh(UUID connectionId) {
+        return flight(connectionId, Reason.FORCED, null);
+    }
+
+    /** Forgets the cached token of a connection (for example after a new sign-in replaced it). */
+    void evict(UUID connectionId) {
+        cache.remove(connectionId);
+    }
+
+    /** Refreshes running right now on this instance's refresh threads. */
+    int runningRefreshes() {
+        return runningRefreshes.get();
+    }
+
+    private boolean fresh(Instant expiresAt) {
+        return expiresAt != null && expiresAt.isAfter(Instant.now().plus(properties.refreshSkew()));
+    }
+
+    /** Joins this connection's refresh in flight on this JVM, or starts one. */
+    private AccessToken flight(UUID connectionId, Reason reason, String rejected) {
+        CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+        CompletableFuture<AccessToken> running = inFlight.putIfAbsent(connectionId, mine);
+        if (running != null) {
+            return join(running);
+        }
+        try {
+            AccessToken token = bounded(connectionId, reason, rejected);
+            mine.complete(token);
+            return token;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(connectionId, mine);
+        }
+    }
+
+    private AccessToken join(CompletableFuture<AccessToken> running) {
+        Duration wait = timeLimiter.getTimeLimiterConfig().getTimeoutDuration().plusSeconds(10);
+        try {
+            return running.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("Zoho token refresh failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw ZohoProblems.unavailable("Zoho did not answer in time.", UNAVAILABLE_RETRY_AFTER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZohoProblems.unavailable("Interrupted while waiting for Zoho.", UNAVAILABLE_RETRY_AFTER);
+        }
+    }
+
+    /** The refresh on a refresh thread, within the time limit (which interrupts that thread when it runs out). */
+    private AccessToken bounded(UUID connectionId, Reason reason, String rejected) {
+        long start = System.nanoTime();
+        try {
+            return timeLimiter.executeFutureSupplier(() -> refreshers.submit(() -> refresh(connectionId, reason,
+                    rejected)));
+        } catch (TimeoutException e) {
+            record("timeout", start);
+            safely(() -> store.recordOutcome(connectionId, "timeout"));
+            events.publishEvent(SecurityEvent.failure(SecurityEvent.Types.ZOHO_TOKEN_REFRESH, null,
+                    "zoho-connection:" + connectionId, Map.of("connection_id", connectionId.toString(),
+                            "reason", "timeout")));
+            log.warn("Zoho token refresh of connection {} did not finish within {}", connectionId,
+                    timeLimiter.getTimeLimiterConfig().getTimeoutDuration());
+            throw ZohoProblems.unavailable("Zoho did not answer within "
+                    + timeLimiter.getTimeLimiterConfig().getTimeoutDuration().toSeconds() + " s.",
+                    UNAVAILABLE_RETRY_AFTER);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Zoho token refresh failed", e);
+        }
+    }
+
+    /** Runs on a refresh thread. */
+    private AccessToken refresh(UUID connectionId, Reason reason, String rejected) {
+        runningRefreshes.incrementAndGet();
+        try {
+            TokenRow row = usableRow(connectionId);
+            AccessToken stored = storedTokenIfGood(row, reason, rejected);
+            if (stored != null) {
+                return stored;
+            }
+            Duration lockWait = timeLimiter.getTimeLimiterConfig().getTimeoutDuration().plusSeconds(5);
+            try (RefreshLock lock = store.lock(connectionId, lockWait)) {
+                // Another instance may have refreshed while this one waited for the lock.
+                row = usableRow(connectionId);
+                stored = storedTokenIfGood(row, reason, rejected);
+                if (stored != null) {
+                    return stored;
+                }
+                return refreshAtZoho(row);
+            }
+        } finally {
+            runningRefreshes.decrementAndGet();
+        }
+    }
+
+    private TokenRow usableRow(UUID connectionId) {
+        TokenRow row = store.read(connectionId).orElseThrow(ZohoProblems::notConnected);
+        if (row.status() == ZohoConnectionStatus.REAUTH_REQUIRED) {
+            evict(connectionId);
+            throw ZohoProblems.reauthRequired();
+        }
+        if (row.status() == ZohoConnectionStatus.REVOKED || row.refreshToken() == null) {
+            evict(connectionId);
+            throw ZohoProblems.revoked();
+        }
+        return row;
+    }
+
+    private AccessToken storedTokenIfGood(TokenRow row, Reason reason, String rejected) {
+        boolean good = switch (reason) {
+            case EXPIRY -> row.accessToken() != null && fresh(row.accessTokenExpiresAt());
+            case REJECTED_TOKEN -> row.accessToken() != null && !row.accessToken().equals(rejected)
+                    && fresh(row.accessTokenExpiresAt());
+            case FORCED -> false;
+        };
+        if (!good) {
+            return null;
+        }
+        AccessToken token = new AccessToken(row.id(), row.accessToken(), row.accessTokenExpiresAt());
+        cache.put(row.id(), token);
+        return token;
+    }
+
+    private AccessToken refreshAtZoho(TokenRow row) {
+        long start = System.nanoTime();
+        CircuitBreaker circuit = circuitBreakers.circuitBreaker("zoho-" + row.dataCenter().location(), CIRCUIT_CONFIG);
+        ZohoTokens tokens;
+        try {
+            tokens = retry.executeSupplier(() -> {
+                // Counted before each request, retries included: Zoho counts every one.
+                store.countTokenRequest(row.id(), properties.refreshLimit(), properties.refreshLimitWindow());
+                return circuit.executeSupplier(() -> accounts.refresh(row.dataCenter(), row.refreshToken()));
+            });
+        } catch (RuntimeException e) {
+            // A timed-out refresh is interrupted: clear the flag so that the database work below (and releasing
+            // the lock) still happens, then restore it.
+            boolean interrupted = Thread.interrupted();
+            try {
+                throw failed(row, e, start, interrupted);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        Instant expiresAt = store.saveRefreshed(row.id(), tokens).orElseThrow(() -> {
+            evict(row.id());
+            return ZohoProblems.reauthRequired();
+        });
+        AccessToken token = new AccessToken(row.id(), tokens.accessToken(), expiresAt);
+        cache.put(row.id(), token);
+        record("success", start);
+        events.publishEvent(SecurityEvent.success(SecurityEvent.Types.ZOHO_TOKEN_REFRESH, row.userId(),
+                "zoho-connection:" + row.id(), Map.of("connection_id", row.id().toString(),
+                        "data_center", row.dataCenter().location())));
+        log.info("Refreshed the Zoho access token of connection {} ({})", row.id(), row.dataCenter().location());
+        return token;
+    }
+
+    private RuntimeException failed(TokenRow row, RuntimeException e, long start, boolean interrupted) {
+        if (interrupted) {
+            // The time limit ran out; the waiting caller records and reports the timeout.
+            return e;
+        }
+        UUID id = row.id();
+        if (e instanceof LocalLimitExceededException limited) {
+            throttleCounter("local").increment();
+            outcome(row, "limited", start, null);
+            log.warn("Zoho token refresh of connection {} refused locally: {} requests in {} already", id,
+                    properties.refreshLimit(), properties.refreshLimitWindow());
+            return ZohoProblems.refreshLimited(limited.retryAfter());
+        }
+        if (e instanceof CallNotPermittedException) {
+            outcome(row, "circuit_open", start, null);
+            CircuitBreaker circuit = circuitBreakers.circuitBreaker("zoho-" + row.dataCenter().location(),
+                    CIRCUIT_CONFIG);
+            Duration wait = Duration.ofMillis(
+                    circuit.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1));
+            return ZohoProblems.unavailable("Zoho's " + row.dataCenter().location()
+                    + " data centre is failing; calls are paused.", wait);
+        }
+        if (!(e instanceof ZohoAccountsException zoho)) {
+            return e;
+        }
+        if (zoho.kind() == Kind.REJECTED && "invalid_code".equals(zoho.zohoError())) {
+            evict(id);
+            record("invalid_code", start);
+            boolean moved = store.markReauthRequired(id, "invalid_code");
+            if (moved) {
+                events.publishEvent(SecurityEvent.failure(SecurityEvent.Types.ZOHO_REAUTH_REQUIRED, row.userId(),
+                        "zoho-connection:" + id, Map.of("connection_id", id.toString(), "reason", "invalid_code",
+                                "data_center", row.dataCenter().location())));
+            }
+            log.warn("Zoho refused the refresh token of connection {} (invalid_code): re-authentication required",
+                    id);
+            return ZohoProblems.reauthRequired();
+        }
+        if (zoho.kind() == Kind.REJECTED) {
+            String error = Objects.requireNonNullElse(zoho.zohoError(), "rejected");
+            outcome(row, "rejected", start, error);
+            log.error("Zoho refused the token refresh of connection {} ({}): check the Zoho client settings", id,
+                    error);
+            return ZohoProblems.refused();
+        }
+        if (zoho.kind() == Kind.THROTTLED) {
+            throttleCounter("zoho").increment();
+            outcome(row, "throttled", start, null);
+            log.warn("Zoho throttled the token refresh of connection {}: not retrying", id);
+            return ZohoProblems.unavailable("Zoho is throttling token requests for this connection.",
+                    properties.refreshLimitWindow());
+        }
+        outcome(row, "unavailable", start, null);
+        log.warn("Zoho token refresh of connection {} failed after retries: {}", id, zoho.getMessage());
+        return ZohoProblems.unavailable("Zoho did not answer usefully. Try again shortly.", UNAVAILABLE_RETRY_AFTER);
+    }
+
+    private void outcome(TokenRow row, String outcome, long start, String storedOutcome) {
+        record(outcome, start);
+        safely(() -> store.recordOutcome(row.id(), storedOutcome == null ? outcome : storedOutcome));
+        events.publishEvent(SecurityEvent.failure(SecurityEvent.Types.ZOHO_TOKEN_REFRESH, row.userId(),
+                "zoho-connection:" + row.id(), Map.of("connection_id", row.id().toString(), "reason", outcome)));
+    }
+
+    private void record(String outcome, long start) {
+        refreshCounter(outcome).increment();
+        refreshTimer(outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private Counter refreshCounter(String outcome) {
+        return Counter.builder(REFRESHES).tag("outcome", outcome)
+                .description("Zoho access-token refreshes by outcome").register(meters);
+    }
+
+    private Timer refreshTimer(String outcome) {
+        return Timer.builder(REFRESH_LATENCY).tag("outcome", outcome)
+                .description("Zoho access-token refresh latency, retries included").register(meters);
+    }
+
+    private Counter throttleCounter(String source) {
+        return Counter.builder(THROTTLED).tag("source", source)
+                .description("Zoho token requests throttled by Zoho or refused by the local limit").register(meters);
+    }
+
+    private static void safely(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            log.warn("Could not record a Zoho refresh outcome: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void close() {
+        refreshers.shutdownNow();
+    }
+}
