@@ -3,12 +3,12 @@ package com.pipelinepulse.zoho;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.zoho.accounts.HttpZohoAccounts;
+import com.pipelinepulse.zoho.accounts.ZohoClientRegistrations;
 import com.pipelinepulse.zoho.accounts.ZohoAccounts;
 import com.pipelinepulse.zoho.accounts.ZohoHttp;
 import com.pipelinepulse.zoho.crm.CrmCurrentUserClient;
 import com.pipelinepulse.zoho.signin.SpaProperties;
 import com.pipelinepulse.zoho.tokens.ZohoTokenManager;
-import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,18 +23,25 @@ class ZohoConfiguration {
     }
 
     /**
-     * The accounts transport: connect timeout 10 s, and per call the same budget as a whole token operation
-     * ({@code resilience4j.timelimiter.instances.zoho-token.timeout-duration}, 30 s).
+     * The accounts transport: connect timeout ({@code pipelinepulse.zoho.tokens.connect-timeout}, 10 s) and per call
+     * {@code pipelinepulse.zoho.tokens.http-timeout} (30 s).
      */
     @Bean
-    ZohoHttp zohoHttp(ObjectMapper objectMapper, ZohoTokenProperties tokens, TimeLimiterRegistry timeLimiters) {
-        return new ZohoHttp(objectMapper, tokens.connectTimeout(),
-                timeLimiters.timeLimiter(ZohoTokenManager.RESILIENCE_NAME).getTimeLimiterConfig().getTimeoutDuration());
+    ZohoHttp zohoHttp(ObjectMapper objectMapper, ZohoTokenProperties tokens) {
+        return new ZohoHttp(objectMapper, tokens.connectTimeout(), tokens.httpTimeout());
+    }
+
+    /** Our Zoho client as Spring Security client registrations, one per data centre, from the current secrets. */
+    @Bean
+    ZohoClientRegistrations zohoClientRegistrations(ZohoDataCenters dataCenters, Secrets secrets,
+            ZohoProperties properties) {
+        return new ZohoClientRegistrations(dataCenters, secrets, properties.redirectUri(), properties.scopes());
     }
 
     @Bean
-    ZohoAccounts zohoAccounts(ZohoHttp http, Secrets secrets, ZohoProperties properties) {
-        return new HttpZohoAccounts(http, secrets, properties.redirectUri());
+    ZohoAccounts zohoAccounts(ZohoHttp http, ObjectMapper objectMapper, ZohoClientRegistrations registrations,
+            ZohoDataCenters dataCenters) {
+        return new HttpZohoAccounts(http, objectMapper, registrations, dataCenters);
     }
 
     @Bean

@@ -3,10 +3,12 @@ package com.pipelinepulse.zoho;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -20,15 +22,52 @@ import java.util.regex.Pattern;
  */
 public final class ZohoDataCenters {
 
+    /**
+     * Zoho's data centres (ZOHO.md): location, accounts server, API domain. Declared before the maps made from it
+     * (static initialisation runs in order).
+     */
+    private static final String[][] ZOHO = {
+        {"us", "https://accounts.zoho.com", "https://www.zohoapis.com"},
+        {"eu", "https://accounts.zoho.eu", "https://www.zohoapis.eu"},
+        {"in", "https://accounts.zoho.in", "https://www.zohoapis.in"},
+        {"au", "https://accounts.zoho.com.au", "https://www.zohoapis.com.au"},
+        {"jp", "https://accounts.zoho.jp", "https://www.zohoapis.jp"},
+        {"ca", "https://accounts.zohocloud.ca", "https://www.zohoapis.ca"},
+        {"sa", "https://accounts.zoho.sa", "https://www.zohoapis.sa"},
+        {"uk", "https://accounts.zoho.uk", "https://www.zohoapis.uk"},
+        {"cn", "https://accounts.zoho.com.cn", "https://www.zohoapis.com.cn"},
+    };
+
     /** Zoho's documented accounts servers by location (ZOHO.md). */
-    public static final Map<String, URI> DEFAULT_TABLE = defaults();
+    public static final Map<String, URI> DEFAULT_TABLE = zohoColumn(1);
+
+    /**
+     * Zoho's API domains by location (ZOHO.md). Zoho documents none for {@code uk}; {@code www.zohoapis.uk} follows
+     * the pattern of every other location (a UK token response naming another host is refused, see
+     * docs/zoho-integration.md).
+     */
+    public static final Map<String, URI> DEFAULT_API_DOMAINS = zohoColumn(2);
 
     private static final Pattern LOCATION = Pattern.compile("[a-z]{2,8}");
 
     private final Map<String, ZohoDataCenter> byLocation;
+    private final Set<URI> apiDomains;
+    private final Set<String> apiOrigins;
 
-    private ZohoDataCenters(Map<String, ZohoDataCenter> byLocation) {
+    private ZohoDataCenters(Map<String, ZohoDataCenter> byLocation, boolean override) {
         this.byLocation = byLocation;
+        Set<URI> domains = new LinkedHashSet<>();
+        Set<String> origins = new LinkedHashSet<>();
+        byLocation.forEach((location, dc) -> {
+            if (DEFAULT_API_DOMAINS.containsKey(location)) {
+                domains.add(DEFAULT_API_DOMAINS.get(location));
+            }
+            if (override) {
+                origins.add(origin(dc.accountsServer()));
+            }
+        });
+        this.apiDomains = Set.copyOf(domains);
+        this.apiOrigins = Set.copyOf(origins);
     }
 
     /**
@@ -40,7 +79,7 @@ public final class ZohoDataCenters {
         Map<String, ZohoDataCenter> table = new LinkedHashMap<>();
         if (override == null || override.isBlank()) {
             DEFAULT_TABLE.forEach((location, server) -> table.put(location, new ZohoDataCenter(location, server)));
-            return new ZohoDataCenters(table);
+            return new ZohoDataCenters(table, false);
         }
         String[] entries = override.trim().split(",");
         for (int i = 0; i < entries.length; i++) {
@@ -61,7 +100,7 @@ public final class ZohoDataCenters {
                 throw new IllegalArgumentException(where + " repeats location " + location);
             }
         }
-        return new ZohoDataCenters(table);
+        return new ZohoDataCenters(table, true);
     }
 
     public List<ZohoDataCenter> all() {
@@ -93,6 +132,24 @@ public final class ZohoDataCenters {
         return byLocation.values().stream().filter(dc -> dc.accountsServer().equals(normalized)).findFirst();
     }
 
+    /**
+     * The {@code api_domain} of a token response (or a stored connection) when it is one this service sends tokens
+     * to: Zoho's API domain of a location of the table; with an override ({@code PP_ZOHO_DATA_CENTERS}, tests and
+     * stand-ins only), also any URL on the origin (scheme, host, port) of one of its accounts servers. The value must
+     * be an absolute http(s) URL without user info, query or fragment. Normalized as {@link #normalize} does.
+     */
+    public Optional<URI> allowedApiDomain(String apiDomain) {
+        if (apiDomain == null || apiDomain.isBlank()) {
+            return Optional.empty();
+        }
+        return parseServer(apiDomain.trim())
+                .filter(uri -> apiDomains.contains(uri) || apiOrigins.contains(origin(uri)));
+    }
+
+    private static String origin(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
     /** Lower-case scheme and host, no trailing slash. */
     public static URI normalize(URI uri) {
         String text = uri.toString();
@@ -122,17 +179,11 @@ public final class ZohoDataCenters {
         }
     }
 
-    private static Map<String, URI> defaults() {
+    private static Map<String, URI> zohoColumn(int column) {
         Map<String, URI> table = new LinkedHashMap<>();
-        table.put("us", URI.create("https://accounts.zoho.com"));
-        table.put("eu", URI.create("https://accounts.zoho.eu"));
-        table.put("in", URI.create("https://accounts.zoho.in"));
-        table.put("au", URI.create("https://accounts.zoho.com.au"));
-        table.put("jp", URI.create("https://accounts.zoho.jp"));
-        table.put("ca", URI.create("https://accounts.zohocloud.ca"));
-        table.put("sa", URI.create("https://accounts.zoho.sa"));
-        table.put("uk", URI.create("https://accounts.zoho.uk"));
-        table.put("cn", URI.create("https://accounts.zoho.com.cn"));
+        for (String[] row : ZOHO) {
+            table.put(row[0], URI.create(row[column]));
+        }
         return java.util.Collections.unmodifiableMap(table);
     }
 

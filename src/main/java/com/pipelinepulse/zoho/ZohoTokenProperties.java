@@ -15,6 +15,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param refreshSkew           an access token is refreshed this long before Zoho says it expires
  * @param connectTimeout        TCP/TLS connect timeout of every Zoho call
+ * @param httpTimeout           the whole of one accounts call (token grants, revoke, user info), body included
  * @param connectionTestTimeout budget of {@code POST /api/zoho/connection/test} (the CRM current-user call)
  * @param crmCallTimeout        budget of one other CRM call
  * @param refreshLimit          at most this many access-token requests per connection ...
@@ -25,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
 public record ZohoTokenProperties(
         @NotNull @DefaultValue("5m") Duration refreshSkew,
         @NotNull @DefaultValue("10s") Duration connectTimeout,
+        @NotNull @DefaultValue("30s") Duration httpTimeout,
         @NotNull @DefaultValue("10s") Duration connectionTestTimeout,
         @NotNull @DefaultValue("30s") Duration crmCallTimeout,
         @Min(1) @Max(10) @DefaultValue("10") int refreshLimit,

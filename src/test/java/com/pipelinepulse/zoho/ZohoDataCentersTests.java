@@ -69,6 +69,33 @@ class ZohoDataCentersTests {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"https://www.zohoapis.com", "https://www.zohoapis.eu/", "HTTPS://WWW.ZOHOAPIS.COM.AU",
+            "https://www.zohoapis.uk", "https://www.zohoapis.com.cn"})
+    void zohosApiDomainsAreAccepted(String apiDomain) {
+        assertThat(builtIn.allowedApiDomain(apiDomain)).get().extracting(URI::getHost).asString()
+                .startsWith("www.zohoapis.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://crm.evil.example", "https://www.zohoapis.com.evil.example",
+            "https://evil.example/www.zohoapis.com", "http://www.zohoapis.com", "https://www.zohoapis.com:8443",
+            "https://user@www.zohoapis.com", "https://www.zohoapis.com?x=1", "https://www.zohoapis.com#x",
+            "https://accounts.zoho.com", "ftp://www.zohoapis.com", "www.zohoapis.com", ""})
+    void anyOtherApiDomainIsRefused(String apiDomain) {
+        assertThat(builtIn.allowedApiDomain(apiDomain)).isEmpty();
+    }
+
+    @Test
+    void anOverrideAlsoAcceptsApiDomainsOnItsAccountsServersOrigins() {
+        ZohoDataCenters table = ZohoDataCenters.of("us=http://localhost:8090/us,eu=http://localhost:8090/eu");
+        assertThat(table.allowedApiDomain("http://localhost:8090/api/us")).isPresent();
+        assertThat(table.allowedApiDomain("https://www.zohoapis.eu")).isPresent();
+        assertThat(table.allowedApiDomain("https://www.zohoapis.in")).isEmpty();
+        assertThat(table.allowedApiDomain("http://localhost:8091/api/us")).isEmpty();
+        assertThat(table.allowedApiDomain("http://127.0.0.1:8090/api/us")).isEmpty();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"us", "us=", "=https://a.example", "u$=https://a.example", "us=ftp://a.example",
             "us=https://a.example?q=1", "us=https://a.example,us=https://b.example", "us=relative/path"})
     void malformedOverrideFailsNamingTheSetting(String override) {

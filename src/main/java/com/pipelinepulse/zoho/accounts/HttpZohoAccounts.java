@@ -1,53 +1,90 @@
 package com.pipelinepulse.zoho.accounts;
 
-import com.pipelinepulse.secrets.SecretName;
-import com.pipelinepulse.secrets.Secrets;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.zoho.ZohoDataCenter;
 import com.pipelinepulse.zoho.ZohoDataCenters;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
 import com.pipelinepulse.zoho.accounts.ZohoHttp.Answer;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
+import java.time.Instant;
+import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.RestClientRefreshTokenTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationExchange;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationResponse;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.web.util.UriComponentsBuilder;
 
-/** {@link ZohoAccounts} over HTTP. */
+/**
+ * {@link ZohoAccounts} on Spring Security's OAuth 2.0 client: the code and refresh grants are the library's
+ * {@link RestClientAuthorizationCodeTokenResponseClient} and {@link RestClientRefreshTokenTokenResponseClient} with
+ * our {@link ZohoClientRegistrations} and Zoho's answer format ({@link ZohoTokenResponses}); revoke and user info,
+ * which the library does not cover in Zoho's form, go through {@link ZohoHttp}.
+ */
 public final class HttpZohoAccounts implements ZohoAccounts {
 
-    private static final Duration DEFAULT_EXPIRY = Duration.ofHours(1);
+    /** The library's refresh grant carries the client's current access token; Zoho's never sends it. */
+    private static final OAuth2AccessToken NOT_SENT = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
+            "not-sent", Instant.EPOCH, Instant.EPOCH.plusSeconds(1));
 
     private final ZohoHttp http;
-    private final Secrets secrets;
-    private final URI redirectUri;
+    private final ZohoClientRegistrations registrations;
+    private final ZohoDataCenters dataCenters;
+    private final RestClientAuthorizationCodeTokenResponseClient codeGrant =
+            new RestClientAuthorizationCodeTokenResponseClient();
+    private final RestClientRefreshTokenTokenResponseClient refreshGrant = new RestClientRefreshTokenTokenResponseClient();
 
-    public HttpZohoAccounts(ZohoHttp http, Secrets secrets, URI redirectUri) {
+    /**
+     * @param http        the transport of every call here (the token grants use its HTTP client and timeouts)
+     * @param dataCenters the table whose API domains a token response may name
+     */
+    public HttpZohoAccounts(ZohoHttp http, ObjectMapper json, ZohoClientRegistrations registrations,
+            ZohoDataCenters dataCenters) {
         this.http = http;
-        this.secrets = secrets;
-        this.redirectUri = redirectUri;
+        this.registrations = registrations;
+        this.dataCenters = dataCenters;
+        codeGrant.setRestClient(ZohoTokenResponses.restClient(http.requestFactory(), json, "code exchange"));
+        refreshGrant.setRestClient(ZohoTokenResponses.restClient(http.requestFactory(), json, "token refresh"));
     }
 
     @Override
     public ZohoTokens exchangeCode(ZohoDataCenter dataCenter, String code, String codeVerifier) {
-        MultiValueMap<String, String> form = clientForm("authorization_code");
-        form.add("redirect_uri", redirectUri.toString());
-        form.add("code", code);
-        if (codeVerifier != null) {
-            form.add("code_verifier", codeVerifier);
-        }
-        Answer answer = http.postForm(dataCenter.accountsUrl("/oauth/v2/token"), form, "code exchange");
-        ZohoHttp.throwIfError(answer, "code exchange");
-        return tokens(answer, dataCenter, true, "code exchange");
+        ClientRegistration registration = registrations.forDataCenter(dataCenter);
+        // The request as it was sent (its verifier is the one stored with the sign-in state) and Zoho's answer.
+        OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
+                .authorizationUri(registration.getProviderDetails().getAuthorizationUri())
+                .clientId(registration.getClientId())
+                .redirectUri(registration.getRedirectUri())
+                .scopes(registration.getScopes())
+                .attributes(attributes -> {
+                    if (codeVerifier != null) {
+                        attributes.put(PkceParameterNames.CODE_VERIFIER, codeVerifier);
+                    }
+                })
+                .build();
+        OAuth2AuthorizationResponse response = OAuth2AuthorizationResponse.success(code)
+                .redirectUri(registration.getRedirectUri()).build();
+        OAuth2AccessTokenResponse answer = ZohoTokenResponses.call("code exchange", () -> codeGrant.getTokenResponse(
+                new OAuth2AuthorizationCodeGrantRequest(registration, new OAuth2AuthorizationExchange(request,
+                        response))));
+        return tokens(answer, true, "code exchange");
     }
 
     @Override
     public ZohoTokens refresh(ZohoDataCenter dataCenter, String refreshToken) {
-        MultiValueMap<String, String> form = clientForm("refresh_token");
-        form.add("refresh_token", refreshToken);
-        Answer answer = http.postForm(dataCenter.accountsUrl("/oauth/v2/token"), form, "token refresh");
-        ZohoHttp.throwIfError(answer, "token refresh");
-        return tokens(answer, dataCenter, false, "token refresh");
+        ClientRegistration registration = registrations.forDataCenter(dataCenter);
+        OAuth2AccessTokenResponse answer = ZohoTokenResponses.call("token refresh", () -> refreshGrant.getTokenResponse(
+                new OAuth2RefreshTokenGrantRequest(registration, NOT_SENT, new OAuth2RefreshToken(refreshToken,
+                        null))));
+        // The library copies the refresh token it was given into the answer; Zoho's refresh answers have none.
+        return tokens(answer, false, "token refresh");
     }
 
     @Override
@@ -74,55 +111,20 @@ public final class HttpZohoAccounts implements ZohoAccounts {
                 answer.text("Last_Name"));
     }
 
-    private MultiValueMap<String, String> clientForm(String grantType) {
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        form.add("grant_type", grantType);
-        form.add("client_id", secrets.require(SecretName.ZOHO_CLIENT_ID));
-        form.add("client_secret", secrets.require(SecretName.ZOHO_CLIENT_SECRET));
-        return form;
-    }
-
-    private static ZohoTokens tokens(Answer answer, ZohoDataCenter dataCenter, boolean apiDomainRequired,
-            String operation) {
-        String accessToken = answer.text("access_token");
-        if (accessToken == null || accessToken.isBlank()) {
-            throw new ZohoAccountsException(Kind.UNAVAILABLE, null, operation + ": no access_token in the answer");
-        }
-        URI apiDomain = apiDomain(answer.text("api_domain"), dataCenter, operation);
-        if (apiDomain == null && apiDomainRequired) {
+    private ZohoTokens tokens(OAuth2AccessTokenResponse answer, boolean codeGrant, String operation) {
+        OAuth2AccessToken access = answer.getAccessToken();
+        Object apiDomainText = answer.getAdditionalParameters().get("api_domain");
+        URI apiDomain = null;
+        if (apiDomainText != null) {
+            // Every CRM call with this person's token goes there: only an API domain of the table will do.
+            apiDomain = dataCenters.allowedApiDomain(apiDomainText.toString()).orElseThrow(() ->
+                    new ZohoAccountsException(Kind.UNAVAILABLE, null, operation + ": unacceptable api_domain"));
+        } else if (codeGrant) {
             throw new ZohoAccountsException(Kind.UNAVAILABLE, null, operation + ": no api_domain in the answer");
         }
-        Duration expiresIn = DEFAULT_EXPIRY;
-        String seconds = answer.text("expires_in");
-        if (seconds != null) {
-            try {
-                expiresIn = Duration.ofSeconds(Long.parseLong(seconds.trim()));
-            } catch (NumberFormatException e) {
-                expiresIn = DEFAULT_EXPIRY;
-            }
-        }
-        return new ZohoTokens(accessToken, answer.text("refresh_token"), apiDomain, expiresIn, answer.text("scope"));
-    }
-
-    /**
-     * The CRM host for this user. It comes from Zoho's own answer over the connection we opened, but it is still
-     * checked for shape: an absolute URL with the accounts server's scheme (https in production), no user info,
-     * query or fragment, since every CRM call with the user's token goes there.
-     */
-    private static URI apiDomain(String text, ZohoDataCenter dataCenter, String operation) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            URI uri = new URI(text.trim());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals(dataCenter.accountsServer().getScheme()) || uri.getHost() == null
-                    || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new ZohoAccountsException(Kind.UNAVAILABLE, null, operation + ": unacceptable api_domain");
-            }
-            return ZohoDataCenters.normalize(uri);
-        } catch (java.net.URISyntaxException e) {
-            throw new ZohoAccountsException(Kind.UNAVAILABLE, null, operation + ": malformed api_domain");
-        }
+        Duration expiresIn = Duration.between(access.getIssuedAt(), access.getExpiresAt());
+        String scope = access.getScopes().isEmpty() ? null : String.join(",", access.getScopes());
+        String refresh = codeGrant && answer.getRefreshToken() != null ? answer.getRefreshToken().getTokenValue() : null;
+        return new ZohoTokens(access.getTokenValue(), refresh, apiDomain, expiresIn, scope);
     }
 }

@@ -13,22 +13,21 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
-import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * The wire to Zoho: JDK HttpClient with a 10 s connect timeout and a total per-call budget (30 s for token
- * operations), no redirects followed (an accounts server that redirects is not one we trust), bodies read
- * as JSON whatever the status, because Zoho reports many errors with HTTP 200.
+ * The wire to Zoho for the calls that are not OAuth grants (revoke, user info, CRM reads): JDK HttpClient over
+ * HTTP/1.1 with a connect timeout and a total per-call budget (settings), no redirects followed (an accounts server
+ * that redirects is not one we trust), bodies read as JSON whatever the status, because Zoho reports many errors
+ * with HTTP 200. {@link #throwIfError} is also how the token endpoint's answers are classified
+ * ({@link ZohoTokenResponses}).
  */
 public final class ZohoHttp {
 
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration TOKEN_CALL_TIMEOUT = Duration.ofSeconds(30);
-
-    private static final int MAX_BODY_BYTES = 256 * 1024;
+    static final int MAX_BODY_BYTES = 256 * 1024;
     private static final Pattern SAFE_ERROR_CODE = Pattern.compile("[A-Za-z0-9_. -]{1,64}");
     private static final String THROTTLE_DESCRIPTION = "too many requests";
 
@@ -41,10 +40,28 @@ public final class ZohoHttp {
         }
     }
 
+    private final JdkClientHttpRequestFactory requestFactory;
     private final RestClient client;
     private final ObjectMapper json;
 
     public ZohoHttp(ObjectMapper json, Duration connectTimeout, Duration callTimeout) {
+        // Deliberately not the observed builder: the revoke call carries the token in its query string, which
+        // must never reach a trace or a metric tag.
+        this.requestFactory = requestFactory(connectTimeout, callTimeout);
+        this.client = RestClient.builder().requestFactory(requestFactory).build();
+        this.json = json;
+    }
+
+    /** The HTTP client and timeouts of this transport, for the library's token response clients. */
+    ClientHttpRequestFactory requestFactory() {
+        return requestFactory;
+    }
+
+    /**
+     * The JDK HttpClient under every Zoho call (also under the library's token response clients): HTTP/1.1,
+     * redirects not followed, {@code connectTimeout} to connect and {@code callTimeout} for the whole exchange.
+     */
+    static JdkClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration callTimeout) {
         HttpClient httpClient = HttpClient.newBuilder()
                 // HTTP/1.1: JDK 17's HTTP/2 client fails exchanges in flight when a server rotates connections with
                 // GOAWAY (docs/benchmarks.md, finding 2); token calls are few and gain nothing from multiplexing.
@@ -55,17 +72,7 @@ public final class ZohoHttp {
         JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
         // JdkClientHttpRequest applies this to the whole exchange, body included.
         requestFactory.setReadTimeout(callTimeout);
-        // Deliberately not the observed builder: the revoke call carries the token in its query string, which
-        // must never reach a trace or a metric tag.
-        this.client = RestClient.builder().requestFactory(requestFactory).build();
-        this.json = json;
-    }
-
-    Answer postForm(URI uri, MultiValueMap<String, String> form, String operation) {
-        return exchange(operation, () -> client.post().uri(uri)
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .accept(MediaType.APPLICATION_JSON)
-                .body(form));
+        return requestFactory;
     }
 
     Answer post(URI uri, String operation) {
@@ -85,7 +92,7 @@ public final class ZohoHttp {
                 try (InputStream body = res.getBody()) {
                     bytes = body.readNBytes(MAX_BODY_BYTES);
                 }
-                return new Answer(res.getStatusCode().value(), parse(bytes));
+                return new Answer(res.getStatusCode().value(), parse(json, bytes));
             });
         } catch (RestClientException e) {
             // Connection refused, DNS, TLS, timeouts (HttpTimeoutException) all land here. The message names
@@ -142,7 +149,8 @@ public final class ZohoHttp {
         return SAFE_ERROR_CODE.matcher(zohoError).matches() ? zohoError : "unrecognised";
     }
 
-    private JsonNode parse(byte[] bytes) {
+    /** A body as JSON, or null when it is empty or not JSON. */
+    static JsonNode parse(ObjectMapper json, byte[] bytes) {
         if (bytes.length == 0) {
             return null;
         }
@@ -153,7 +161,7 @@ public final class ZohoHttp {
         }
     }
 
-    private static String rootCauseType(Throwable e) {
+    static String rootCauseType(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

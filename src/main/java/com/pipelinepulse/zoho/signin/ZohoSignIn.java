@@ -30,13 +30,14 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
+import org.springframework.security.oauth2.core.endpoint.PkceParameterNames;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,7 +54,7 @@ class ZohoSignIn {
 
     private static final Logger log = LoggerFactory.getLogger(ZohoSignIn.class);
 
-    /** 256 bits each: the state, the browser-binding secret and the PKCE verifier (43 base64url characters). */
+    /** 256 bits each: the state and the browser-binding secret (43 base64url characters). */
     private static final int RANDOM_BYTES = 32;
     private static final int MAX_STATE_LENGTH = 128;
 
@@ -63,6 +64,7 @@ class ZohoSignIn {
     private final Secrets secrets;
     private final SignInStateStore states;
     private final ZohoAccounts accounts;
+    private final ZohoAuthorizationRequests authorizationRequests;
     private final CrmCurrentUserClient crm;
     private final UserDirectory users;
     private final JdbcZohoConnections connections;
@@ -73,7 +75,8 @@ class ZohoSignIn {
     private final SecureRandom random = new SecureRandom();
 
     ZohoSignIn(ZohoProperties zoho, SpaProperties spa, ZohoDataCenters dataCenters, Secrets secrets,
-            SignInStateStore states, ZohoAccounts accounts, CrmCurrentUserClient crm, UserDirectory users,
+            SignInStateStore states, ZohoAccounts accounts, ZohoAuthorizationRequests authorizationRequests,
+            CrmCurrentUserClient crm, UserDirectory users,
             JdbcZohoConnections connections, SessionOpener sessions, ReplacedTokenRevoker revoker,
             ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
         this.zoho = zoho;
@@ -82,6 +85,7 @@ class ZohoSignIn {
         this.secrets = secrets;
         this.states = states;
         this.accounts = accounts;
+        this.authorizationRequests = authorizationRequests;
         this.crm = crm;
         this.users = users;
         this.connections = connections;
@@ -118,25 +122,9 @@ class ZohoSignIn {
         }
         String state = randomToken();
         String binding = randomToken();
-        String verifier = randomToken();
-        states.save(state, binding, verifier, target);
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("client_id", clientId.get());
-        query.put("redirect_uri", zoho.redirectUri().toString());
-        query.put("scope", String.join(",", zoho.scopes()));
-        query.put("state", state);
-        query.put("code_challenge", Pkce.challenge(verifier));
-        URI url = UriComponentsBuilder.fromUri(zoho.accountsUrl()).path("/oauth/v2/auth")
-                .queryParam("client_id", "{client_id}")
-                .queryParam("response_type", "code")
-                .queryParam("redirect_uri", "{redirect_uri}")
-                .queryParam("scope", "{scope}")
-                .queryParam("access_type", "offline")
-                .queryParam("prompt", "consent")
-                .queryParam("state", "{state}")
-                .queryParam("code_challenge", "{code_challenge}")
-                .queryParam("code_challenge_method", "S256")
-                .encode().buildAndExpand(query).toUri();
+        OAuth2AuthorizationRequest request = authorizationRequests.build(state);
+        states.save(state, binding, request.getAttribute(PkceParameterNames.CODE_VERIFIER), target);
+        URI url = URI.create(request.getAuthorizationRequestUri());
         return new Started(url, binding);
     }
 

@@ -16,10 +16,12 @@ import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.testsupport.ZohoStandIn;
 import com.pipelinepulse.zoho.ZohoDataCenter;
+import com.pipelinepulse.zoho.ZohoDataCenters;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -189,7 +191,9 @@ class HttpZohoAccountsTests {
 
     private ZohoAccounts client(Duration callTimeout, String clientId) {
         Secrets secrets = name -> Optional.of(name == SecretName.ZOHO_CLIENT_ID ? clientId : "test-client-secret");
-        return new HttpZohoAccounts(new ZohoHttp(json, Duration.ofSeconds(2), callTimeout), secrets, REDIRECT);
+        ZohoDataCenters table = ZohoDataCenters.of(ZohoStandIn.dataCentersSetting());
+        return new HttpZohoAccounts(new ZohoHttp(json, Duration.ofSeconds(2), callTimeout), json,
+                new ZohoClientRegistrations(table, secrets, REDIRECT, List.of("ZohoCRM.modules.ALL")), table);
     }
 
     private static ZohoDataCenter dc(String location, String server) {
