@@ -14,6 +14,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,7 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The one client for Zoho CRM calls on behalf of a signed-in user. Every call goes to the {@code api_domain} stored
- * with the user's connection, with {@code Authorization: Zoho-oauthtoken <access token>} from the token manager
+ * with the user's connection (one of the data-centre table's, and bound into the stored tokens' encryption), with {@code Authorization: Zoho-oauthtoken <access token>} from the token manager
  * (cached, refreshed ahead of expiry). When the CRM answers 401 {@code INVALID_TOKEN} the token is refreshed once
  * and the call repeated once.
  *
@@ -61,15 +62,17 @@ public final class ZohoCrmClient {
             throw new IllegalArgumentException("not a CRM path: " + path);
         }
         ZohoConnection connection = connection(userId);
-        UriComponentsBuilder uri = UriComponentsBuilder.fromUri(connection.apiDomain()).path(path);
-        query.forEach((name, value) -> uri.queryParam(name, "{" + name + "}"));
-        return call(connection, uri.encode().buildAndExpand(query).toUri(), http, "CRM " + path).body();
+        return call(connection, apiDomain -> {
+            UriComponentsBuilder uri = UriComponentsBuilder.fromUri(apiDomain).path(path);
+            query.forEach((name, value) -> uri.queryParam(name, "{" + name + "}"));
+            return uri.encode().buildAndExpand(query).toUri();
+        }, http, "CRM " + path).body();
     }
 
     /** The CRM's current user, within the connection-test budget (10 s by default). */
     CrmCurrentUser currentUser(UUID userId) {
         ZohoConnection connection = connection(userId);
-        Answer answer = call(connection, URI.create(connection.apiDomain() + "/crm/v8/users?type=CurrentUser"),
+        Answer answer = call(connection, apiDomain -> URI.create(apiDomain + "/crm/v8/users?type=CurrentUser"),
                 connectionTestHttp, "CRM current user");
         try {
             return CrmCurrentUserClient.parse(answer);
@@ -87,13 +90,17 @@ public final class ZohoCrmClient {
         };
     }
 
-    private Answer call(ZohoConnection connection, URI uri, ZohoHttp transport, String operation) {
+    /**
+     * {@code target} makes the URL from the API domain the token was stored for (checked against the data-centre
+     * table when it was read), never from a value read separately.
+     */
+    private Answer call(ZohoConnection connection, UnaryOperator<URI> target, ZohoHttp transport, String operation) {
         AccessToken token = tokens.accessToken(connection.id());
-        Answer answer = send(transport, uri, token, operation);
+        Answer answer = send(transport, target.apply(token.apiDomain()), token, operation);
         if (invalidToken(answer)) {
             log.info("Zoho CRM refused the access token of connection {}: refreshing once", connection.id());
             token = tokens.refreshAfterRejection(connection.id(), token.value());
-            answer = send(transport, uri, token, operation);
+            answer = send(transport, target.apply(token.apiDomain()), token, operation);
         }
         try {
             ZohoHttp.throwIfError(answer, operation);

@@ -10,7 +10,8 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Writes {@code zoho_connection} rows the way sign-in stores them (tokens encrypted with the row id as context),
+ * Writes {@code zoho_connection} rows the way sign-in stores them (tokens encrypted with the row id and API domain
+ * as context, {@link #context}),
  * pointing at the {@link ZohoStandIn}, with tokens the stand-in accepts for its {@code us-admin} person. Every
  * token is generated here at run time, so each test can match its own requests at the stand-in.
  */
@@ -47,6 +48,7 @@ public final class ZohoConnectionRows {
     /** A CONNECTED us connection for the user; returns its id. */
     public UUID insert(UUID userId, String accessToken, Instant accessTokenExpiresAt, String refreshToken) {
         UUID id = UUID.randomUUID();
+        String apiDomain = ZohoStandIn.baseUrl() + "/api/us";
         jdbc.sql("""
                 insert into zoho_connection (id, user_id, zoho_user_id, location, accounts_server, api_domain, scopes,
                     access_token, access_token_expires_at, refresh_token, status)
@@ -57,12 +59,17 @@ public final class ZohoConnectionRows {
                 .param("userId", userId)
                 .param("zuid", US_ADMIN_ZUID)
                 .param("accountsServer", ZohoStandIn.accountsServer("us"))
-                .param("apiDomain", ZohoStandIn.baseUrl() + "/api/us")
-                .param("accessToken", cipher.encrypt(accessToken, id.toString()))
+                .param("apiDomain", apiDomain)
+                .param("accessToken", cipher.encrypt(accessToken, context(id, apiDomain)))
                 .param("expiresAt", OffsetDateTime.ofInstant(accessTokenExpiresAt, ZoneOffset.UTC))
-                .param("refreshToken", cipher.encrypt(refreshToken, id.toString()))
+                .param("refreshToken", cipher.encrypt(refreshToken, context(id, apiDomain)))
                 .update();
         return id;
+    }
+
+    /** The associated data of a connection's stored tokens, as docs/zoho-integration.md states it: {@code <id>@<api domain>}. */
+    public static String context(UUID id, String apiDomain) {
+        return id + "@" + apiDomain;
     }
 
     /** A connection whose access token expired a minute ago: the next use must refresh it. */

@@ -47,6 +47,12 @@ public final class ZohoStandIn {
         return server;
     }
 
+    /** The client secret the tests configure (generated per JVM), for checking what the token endpoint received. */
+    public static String clientSecret() {
+        server();
+        return clientSecret;
+    }
+
     /** {@code B}: the stand-in's base URL. */
     public static String baseUrl() {
         return "http://localhost:" + server().port();

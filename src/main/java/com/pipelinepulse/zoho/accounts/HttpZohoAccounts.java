@@ -8,6 +8,8 @@ import com.pipelinepulse.zoho.accounts.ZohoHttp.Answer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.security.oauth2.client.endpoint.OAuth2AuthorizationCodeGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.OAuth2RefreshTokenGrantRequest;
 import org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient;
@@ -29,6 +31,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * which the library does not cover in Zoho's form, go through {@link ZohoHttp}.
  */
 public final class HttpZohoAccounts implements ZohoAccounts {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpZohoAccounts.class);
 
     /** The library's refresh grant carries the client's current access token; Zoho's never sends it. */
     private static final OAuth2AccessToken NOT_SENT = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
@@ -74,7 +78,24 @@ public final class HttpZohoAccounts implements ZohoAccounts {
         OAuth2AccessTokenResponse answer = ZohoTokenResponses.call("code exchange", () -> codeGrant.getTokenResponse(
                 new OAuth2AuthorizationCodeGrantRequest(registration, new OAuth2AuthorizationExchange(request,
                         response))));
-        return tokens(answer, true, "code exchange");
+        try {
+            return tokens(answer, true, "code exchange");
+        } catch (ZohoAccountsException refused) {
+            // Zoho did issue a grant: do not leave a live refresh token behind (20 per user and client).
+            if (answer.getRefreshToken() != null) {
+                revokeQuietly(dataCenter, answer.getRefreshToken().getTokenValue());
+            }
+            throw refused;
+        }
+    }
+
+    private void revokeQuietly(ZohoDataCenter dataCenter, String refreshToken) {
+        try {
+            revoke(dataCenter, refreshToken);
+        } catch (RuntimeException e) {
+            log.warn("Could not revoke a refused grant's refresh token at data centre {}: {}", dataCenter.location(),
+                    e.getClass().getSimpleName());
+        }
     }
 
     @Override

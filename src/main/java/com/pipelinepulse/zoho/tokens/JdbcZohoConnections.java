@@ -20,8 +20,9 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The {@code zoho_connection} table. Tokens are encrypted with {@link TokenCipher} and the row's id as context,
- * so a ciphertext copied to another row does not decrypt.
+ * The {@code zoho_connection} table. Tokens are encrypted with {@link TokenCipher} and the row's id and API domain
+ * as context ({@link ZohoTokenStore#context}), so a ciphertext copied to another row, or a row whose API domain was
+ * changed, does not decrypt.
  */
 @Repository
 public class JdbcZohoConnections implements ZohoConnections {
@@ -85,11 +86,12 @@ public class JdbcZohoConnections implements ZohoConnections {
             String scopes) {
         for (int attempt = 0; attempt < 2; attempt++) {
             Optional<Existing> existing = jdbc.sql("""
-                    select id, location, accounts_server, refresh_token from zoho_connection
+                    select id, location, accounts_server, api_domain, refresh_token from zoho_connection
                     where user_id = ? for update""")
                     .param(userId)
                     .query((rs, n) -> new Existing(rs.getObject("id", UUID.class), rs.getString("location"),
-                            URI.create(rs.getString("accounts_server")), rs.getString("refresh_token")))
+                            URI.create(rs.getString("accounts_server")), URI.create(rs.getString("api_domain")),
+                            rs.getString("refresh_token")))
                     .optional();
             if (existing.isPresent()) {
                 return update(existing.get(), zohoUserId, dataCenter, tokens, scopes);
@@ -98,6 +100,7 @@ public class JdbcZohoConnections implements ZohoConnections {
                 throw new NoRefreshTokenException("Zoho sent no refresh token and none is stored");
             }
             UUID id = UUID.randomUUID();
+            String context = ZohoTokenStore.context(id, tokens.apiDomain());
             int inserted = jdbc.sql("""
                     insert into zoho_connection (id, user_id, zoho_user_id, location, accounts_server, api_domain,
                         scopes, access_token, access_token_expires_at, refresh_token, status)
@@ -111,9 +114,9 @@ public class JdbcZohoConnections implements ZohoConnections {
                     .param("accountsServer", dataCenter.accountsServer().toString())
                     .param("apiDomain", tokens.apiDomain().toString())
                     .param("scopes", scopes)
-                    .param("accessToken", cipher.encrypt(tokens.accessToken(), id.toString()))
+                    .param("accessToken", cipher.encrypt(tokens.accessToken(), context))
                     .param("expiresIn", (double) tokens.expiresIn().toSeconds())
-                    .param("refreshToken", cipher.encrypt(tokens.refreshToken(), id.toString()))
+                    .param("refreshToken", cipher.encrypt(tokens.refreshToken(), context))
                     .update();
             if (inserted == 1) {
                 return new StoredSignIn(id, true, false, null, null);
@@ -125,8 +128,10 @@ public class JdbcZohoConnections implements ZohoConnections {
 
     private StoredSignIn update(Existing existing, String zohoUserId, ZohoDataCenter dataCenter, ZohoTokens tokens,
             String scopes) {
-        String context = existing.id().toString();
-        String storedRefresh = ZohoTokenStore.decryptOrNull(cipher, existing.refreshToken(), existing.id(), "refresh");
+        // Sealed with the API domain they are sent to: the new one, which may differ from the stored one.
+        String context = ZohoTokenStore.context(existing.id(), tokens.apiDomain());
+        String storedRefresh = ZohoTokenStore.open(cipher, existing.refreshToken(), existing.id(),
+                existing.apiDomain(), "refresh").plaintext();
         boolean sameDataCenter = dataCenter.location().equals(existing.location());
         String refreshCiphertext;
         String replaced = null;
@@ -137,7 +142,7 @@ public class JdbcZohoConnections implements ZohoConnections {
                 replaced = storedRefresh;
             }
         } else if (storedRefresh != null && sameDataCenter) {
-            refreshCiphertext = existing.refreshToken();
+            refreshCiphertext = cipher.encrypt(storedRefresh, context);
             kept = true;
         } else {
             throw new NoRefreshTokenException("Zoho sent no refresh token and no usable one is stored");
@@ -164,7 +169,7 @@ public class JdbcZohoConnections implements ZohoConnections {
         return new StoredSignIn(existing.id(), false, kept, replaced, replacedAt);
     }
 
-    private record Existing(UUID id, String location, URI accountsServer, String refreshToken) {
+    private record Existing(UUID id, String location, URI accountsServer, URI apiDomain, String refreshToken) {
         @Override
         public String toString() {
             return "Existing[id=" + id + ", location=" + location + "]";

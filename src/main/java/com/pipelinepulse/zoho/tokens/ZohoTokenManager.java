@@ -22,6 +22,7 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,11 +89,15 @@ public class ZohoTokenManager implements AutoCloseable {
         FORCED
     }
 
-    /** An access token and when Zoho says it expires. {@link #toString()} never shows the token. */
-    public record AccessToken(UUID connectionId, String value, Instant expiresAt) {
+    /**
+     * An access token, when Zoho says it expires, and the API domain it was stored for (the only host it is sent
+     * to; one of the table's). {@link #toString()} never shows the token.
+     */
+    public record AccessToken(UUID connectionId, String value, Instant expiresAt, URI apiDomain) {
         @Override
         public String toString() {
-            return "AccessToken[connectionId=" + connectionId + ", expiresAt=" + expiresAt + "]";
+            return "AccessToken[connectionId=" + connectionId + ", expiresAt=" + expiresAt + ", apiDomain="
+                    + apiDomain + "]";
         }
     }
 
@@ -291,7 +296,7 @@ public class ZohoTokenManager implements AutoCloseable {
         if (!good) {
             return null;
         }
-        AccessToken token = new AccessToken(row.id(), row.accessToken(), row.accessTokenExpiresAt());
+        AccessToken token = new AccessToken(row.id(), row.accessToken(), row.accessTokenExpiresAt(), row.apiDomain());
         cache.put(row.id(), token);
         return token;
     }
@@ -318,11 +323,11 @@ public class ZohoTokenManager implements AutoCloseable {
                 }
             }
         }
-        Instant expiresAt = store.saveRefreshed(row.id(), tokens).orElseThrow(() -> {
+        Instant expiresAt = store.saveRefreshed(row, tokens).orElseThrow(() -> {
             evict(row.id());
             return ZohoProblems.reauthRequired();
         });
-        AccessToken token = new AccessToken(row.id(), tokens.accessToken(), expiresAt);
+        AccessToken token = new AccessToken(row.id(), tokens.accessToken(), expiresAt, row.apiDomain());
         cache.put(row.id(), token);
         record("success", start);
         events.publishEvent(SecurityEvent.success(SecurityEvent.Types.ZOHO_TOKEN_REFRESH, row.userId(),

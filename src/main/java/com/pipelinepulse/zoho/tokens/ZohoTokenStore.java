@@ -3,6 +3,7 @@ package com.pipelinepulse.zoho.tokens;
 import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.zoho.ZohoConnectionStatus;
 import com.pipelinepulse.zoho.ZohoDataCenter;
+import com.pipelinepulse.zoho.ZohoDataCenters;
 import com.pipelinepulse.zoho.accounts.ZohoTokens;
 import java.net.URI;
 import java.sql.Connection;
@@ -36,9 +37,15 @@ class ZohoTokenStore {
     /** First key of the two-key advisory lock: "ZOHO" in ASCII, so that no other feature's lock collides. */
     private static final int LOCK_NAMESPACE = 0x5A4F484F;
 
-    /** What the token manager needs of a connection. Tokens are plain text: never log this record's parts. */
-    record TokenRow(UUID id, UUID userId, ZohoDataCenter dataCenter, ZohoConnectionStatus status, String accessToken,
-            Instant accessTokenExpiresAt, String refreshToken) {
+    /**
+     * What the token manager needs of a connection. Tokens are plain text: never log this record's parts. Both are
+     * null when the stored {@code api_domain} is not one of the table's (nothing is sent there).
+     *
+     * @param legacyRefreshToken the stored refresh-token ciphertext when it was sealed with the row id alone (before
+     *                           the API domain was bound into it), to be sealed again at the next write; else null
+     */
+    record TokenRow(UUID id, UUID userId, ZohoDataCenter dataCenter, URI apiDomain, ZohoConnectionStatus status,
+            String accessToken, Instant accessTokenExpiresAt, String refreshToken, String legacyRefreshToken) {
 
         @Override
         public String toString() {
@@ -69,43 +76,66 @@ class ZohoTokenStore {
     private final JdbcClient jdbc;
     private final DataSource dataSource;
     private final TokenCipher cipher;
+    private final ZohoDataCenters dataCenters;
 
-    ZohoTokenStore(JdbcClient jdbc, DataSource dataSource, TokenCipher cipher) {
+    ZohoTokenStore(JdbcClient jdbc, DataSource dataSource, TokenCipher cipher, ZohoDataCenters dataCenters) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.cipher = cipher;
+        this.dataCenters = dataCenters;
     }
 
     Optional<TokenRow> read(UUID connectionId) {
         return jdbc.sql("""
-                select id, user_id, location, accounts_server, status, access_token, access_token_expires_at,
-                    refresh_token
+                select id, user_id, location, accounts_server, api_domain, status, access_token,
+                    access_token_expires_at, refresh_token
                 from zoho_connection where id = ?""")
                 .param(connectionId)
                 .query((rs, n) -> {
                     UUID id = rs.getObject("id", UUID.class);
                     OffsetDateTime expires = rs.getObject("access_token_expires_at", OffsetDateTime.class);
-                    return new TokenRow(id, rs.getObject("user_id", UUID.class),
-                            new ZohoDataCenter(rs.getString("location"), URI.create(rs.getString("accounts_server"))),
-                            ZohoConnectionStatus.valueOf(rs.getString("status")),
-                            decryptOrNull(cipher, rs.getString("access_token"), id, "access"),
-                            expires == null ? null : expires.toInstant(),
-                            decryptOrNull(cipher, rs.getString("refresh_token"), id, "refresh"));
+                    ZohoDataCenter dataCenter = new ZohoDataCenter(rs.getString("location"),
+                            URI.create(rs.getString("accounts_server")));
+                    ZohoConnectionStatus status = ZohoConnectionStatus.valueOf(rs.getString("status"));
+                    // Checked at every use, not only at sign-in: a token is never sent to a host outside the table.
+                    URI apiDomain = dataCenters.allowedApiDomain(rs.getString("api_domain")).orElse(null);
+                    if (apiDomain == null) {
+                        log.warn("Zoho connection {} names an API domain outside the data-centre table: its tokens "
+                                + "are not used", id);
+                        return new TokenRow(id, rs.getObject("user_id", UUID.class), dataCenter, null, status, null,
+                                null, null, null);
+                    }
+                    String refreshCiphertext = rs.getString("refresh_token");
+                    Sealed refresh = open(cipher, refreshCiphertext, id, apiDomain, "refresh");
+                    return new TokenRow(id, rs.getObject("user_id", UUID.class), dataCenter, apiDomain, status,
+                            open(cipher, rs.getString("access_token"), id, apiDomain, "access").plaintext(),
+                            expires == null ? null : expires.toInstant(), refresh.plaintext(),
+                            refresh.legacy() ? refreshCiphertext : null);
                 })
                 .optional();
     }
 
-    /** Stores a refreshed access token; returns when it expires, empty when the connection is no longer usable. */
-    Optional<Instant> saveRefreshed(UUID connectionId, ZohoTokens tokens) {
+    /**
+     * Stores a refreshed access token, sealed with the row's id and API domain (and seals a refresh token of the
+     * old form again, unless a sign-in replaced it meanwhile); returns when the access token expires, empty when
+     * the connection is no longer usable.
+     */
+    Optional<Instant> saveRefreshed(TokenRow row, ZohoTokens tokens) {
+        String context = context(row.id(), row.apiDomain());
         return jdbc.sql("""
                 update zoho_connection set access_token = :accessToken,
                     access_token_expires_at = now() + make_interval(secs => :expiresIn),
+                    refresh_token = case when refresh_token = :legacyRefresh then :resealedRefresh
+                        else refresh_token end,
                     last_refresh_outcome = 'success', last_refresh_at = now(), updated_at = now()
                 where id = :id and status = 'CONNECTED'
                 returning access_token_expires_at""")
-                .param("id", connectionId)
-                .param("accessToken", cipher.encrypt(tokens.accessToken(), connectionId.toString()))
+                .param("id", row.id())
+                .param("accessToken", cipher.encrypt(tokens.accessToken(), context))
                 .param("expiresIn", (double) tokens.expiresIn().toSeconds())
+                .param("legacyRefresh", row.legacyRefreshToken(), java.sql.Types.VARCHAR)
+                .param("resealedRefresh", row.legacyRefreshToken() == null ? null
+                        : cipher.encrypt(row.refreshToken(), context), java.sql.Types.VARCHAR)
                 .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant())
                 .optional();
     }
@@ -207,19 +237,41 @@ class ZohoTokenStore {
     }
 
     /**
-     * The plaintext of a stored Zoho token of connection {@code id} ({@code which}: "access" or "refresh"), or
-     * null when none is stored or it does not decrypt.
+     * The associated data of a connection's stored tokens: the row id and the API domain they are sent to. A
+     * ciphertext copied to another row, or a row whose {@code api_domain} was changed, does not decrypt.
      */
-    static String decryptOrNull(TokenCipher cipher, String ciphertext, UUID id, String which) {
+    static String context(UUID id, URI apiDomain) {
+        return id + "@" + apiDomain;
+    }
+
+    /** A stored token's plaintext (null when none is stored or it does not decrypt) and whether it had the old form. */
+    record Sealed(String plaintext, boolean legacy) {
+        @Override
+        public String toString() {
+            return "Sealed[legacy=" + legacy + "]";
+        }
+    }
+
+    /**
+     * The plaintext of a stored Zoho token of connection {@code id} ({@code which}: "access" or "refresh"), sealed
+     * with {@link #context}; rows written before the API domain was bound were sealed with the id alone
+     * and are read that way too (their API domain is still checked against the table before use), then sealed again
+     * at the next write.
+     */
+    static Sealed open(TokenCipher cipher, String ciphertext, UUID id, URI apiDomain, String which) {
         if (ciphertext == null) {
-            return null;
+            return new Sealed(null, false);
         }
         try {
-            return cipher.decrypt(ciphertext, id.toString());
-        } catch (IllegalStateException e) {
-            // Its key left the ring, or the value was tampered with: it cannot be used or revoked any more.
-            log.warn("Stored Zoho {} token of connection {} does not decrypt: treating it as absent", which, id);
-            return null;
+            return new Sealed(cipher.decrypt(ciphertext, context(id, apiDomain)), false);
+        } catch (IllegalStateException bound) {
+            try {
+                return new Sealed(cipher.decrypt(ciphertext, id.toString()), true);
+            } catch (IllegalStateException e) {
+                // Its key left the ring, the value or the row's API domain was tampered with: unusable.
+                log.warn("Stored Zoho {} token of connection {} does not decrypt: treating it as absent", which, id);
+                return new Sealed(null, false);
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import jakarta.servlet.http.Cookie;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -216,6 +217,43 @@ class ZohoSignInAttackIntegrationTests {
                             .withQueryParam("token", equalTo(refreshToken))));
         } finally {
             ZohoStandIn.server().removeStub(crmDown);
+        }
+    }
+
+    /**
+     * ASVS 13.2.4/13.2.5: the token response's {@code api_domain} is where every CRM call with the person's token
+     * goes, so only an API domain of the data-centre table is accepted: an attacker's host (the old check let any
+     * host with the accounts server's scheme through) or any other https host is refused before the token is sent
+     * anywhere, nothing is stored, and the fresh refresh token is revoked.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EVIL", "https://crm.evil.example", "https://www.zohoapis.com.evil.example"})
+    void aTokenResponseNamingAnApiDomainOutsideTheTableIsRefused(String apiDomain) throws Exception {
+        SignInBrowser browser = startedBrowser();
+        URI link = browser.link("user-in-viewer");
+        String code = SignInBrowser.query(link).get("code");
+        String refreshToken = "1000." + UUID.randomUUID().toString().replace("-", "") + ".0000000000000000000000000000a005";
+        StubMapping hostile = ZohoStandIn.server().stubFor(post(urlPathEqualTo("/in/oauth/v2/token")).atPriority(1)
+                .withFormParam("code", equalTo(code)).willReturn(okJson("{\"access_token\":\"1000." + "a".repeat(32)
+                        + ".0000000000000000000000000000a005\",\"refresh_token\":\"" + refreshToken
+                        + "\",\"api_domain\":\"" + apiDomain.replace("EVIL", evil.baseUrl())
+                        + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+        try {
+            awaitRevocationsDone();
+            events.clear();
+            RowCounts before = RowCounts.of(jdbc);
+            evil.resetRequests();
+
+            MvcResult callback = browser.callback(link);
+
+            assertRefused(callback, "zoho_unavailable", before);
+            assertThat(signInEvents().get(0).details()).containsEntry("detail", "unavailable");
+            assertThat(evil.getAllServeEvents()).as("requests the foreign API domain received").isEmpty();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ZohoStandIn.server().verify(1,
+                    postRequestedFor(urlPathEqualTo("/in/oauth/v2/token/revoke"))
+                            .withQueryParam("token", equalTo(refreshToken))));
+        } finally {
+            ZohoStandIn.server().removeStub(hostile);
         }
     }
 

@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
@@ -19,6 +20,7 @@ import com.jayway.jsonpath.JsonPath;
 import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.testsupport.TestSessions;
+import com.pipelinepulse.testsupport.ZohoConnectionRows;
 import com.pipelinepulse.testsupport.ZohoIntegrationTest;
 import com.pipelinepulse.testsupport.ZohoStandIn;
 import jakarta.servlet.http.Cookie;
@@ -153,7 +155,7 @@ class ZohoSignInFlowIntegrationTests {
         ZohoStandIn.server().verify(getRequestedFor(urlPathEqualTo("/api/" + location + "/crm/v8/users"))
                 .withQueryParam("type", equalTo("CurrentUser")));
 
-        // 4. The user and their Zoho connection, tokens encrypted with the row id as context.
+        // 4. The user and their Zoho connection, tokens encrypted with the row id and API domain as context.
         UUID userId = jdbc.sql("select id from app_user where zoho_user_id = ? and email = ?").params(zuid, email)
                 .query(UUID.class).single();
         Map<String, Object> connection = jdbc.sql("select * from zoho_connection where user_id = ?").param(userId)
@@ -168,7 +170,8 @@ class ZohoSignInFlowIntegrationTests {
         assertThat(instant(connection.get("access_token_expires_at")))
                 .isBetween(Instant.now().plus(Duration.ofMinutes(59)),
                         Instant.now().plus(Duration.ofMinutes(61)));
-        String context = connection.get("id").toString();
+        // Sealed with the row id and the API domain the tokens are sent to (ASVS 13.2.4/13.2.5).
+        String context = ZohoConnectionRows.context((UUID) connection.get("id"), (String) connection.get("api_domain"));
         String accessCiphertext = (String) connection.get("access_token");
         String refreshCiphertext = (String) connection.get("refresh_token");
         for (String ciphertext : List.of(accessCiphertext, refreshCiphertext)) {
@@ -176,6 +179,8 @@ class ZohoSignInFlowIntegrationTests {
         }
         assertThat(cipher.decrypt(accessCiphertext, context)).matches("1000\\.[0-9a-f]{32}\\." + marker);
         assertThat(cipher.decrypt(refreshCiphertext, context)).matches("1000\\.[0-9a-f]{32}\\." + marker);
+        assertThatThrownBy(() -> cipher.decrypt(refreshCiphertext, connection.get("id").toString()))
+                .isInstanceOf(IllegalStateException.class);
 
         // 5. One audit event.
         List<SecurityEvent> signIns = signInEvents();
@@ -203,6 +208,32 @@ class ZohoSignInFlowIntegrationTests {
         assertThat(mvc.perform(TestSessions.refresh(rotated)).andReturn().getResponse().getStatus()).isEqualTo(401);
         assertThat(mvc.perform(get("/api/auth/me").header("Authorization", "Bearer " + accessToken)).andReturn()
                 .getResponse().getStatus()).isEqualTo(401);
+    }
+
+    /**
+     * ASVS 10.4.x: the authorization request asks for exactly the configured scopes, and the client authenticates
+     * to the token endpoint with its id and secret in the form ({@code client_secret_post}, as Zoho wants), never
+     * in an Authorization header. The refresh grant: ZohoTokenManagerIntegrationTests.
+     */
+    @Test
+    void theAuthorizationRequestAsksForTheConfiguredScopesAndTheCodeGrantAuthenticatesTheClient() throws Exception {
+        SignInBrowser browser = new SignInBrowser(mvc);
+        browser.start("/");
+        assertThat(SignInBrowser.query(browser.authorizationUrl()))
+                .containsEntry("scope", "ZohoCRM.modules.ALL,ZohoCRM.users.READ,AaaServer.profile.READ")
+                .containsEntry("client_id", ZohoStandIn.CLIENT_ID)
+                .doesNotContainKey("client_secret");
+        URI link = browser.link("user-jp-viewer");
+        String code = SignInBrowser.query(link).get("code");
+
+        assertThat(browser.callback(link).getResponse().getHeader("Location")).isEqualTo(SPA + "/");
+
+        ZohoStandIn.server().verify(1, postRequestedFor(urlPathEqualTo("/jp/oauth/v2/token"))
+                .withFormParam("grant_type", equalTo("authorization_code"))
+                .withFormParam("code", equalTo(code))
+                .withFormParam("client_id", equalTo(ZohoStandIn.CLIENT_ID))
+                .withFormParam("client_secret", equalTo(ZohoStandIn.clientSecret()))
+                .withoutHeader("Authorization"));
     }
 
     @Test
@@ -342,10 +373,12 @@ class ZohoSignInFlowIntegrationTests {
     }
 
     private StoredTokens stored(UUID userId) {
-        return jdbc.sql("select id, access_token, refresh_token from zoho_connection where user_id = ?").param(userId)
+        return jdbc.sql("select id, api_domain, access_token, refresh_token from zoho_connection where user_id = ?")
+                .param(userId)
                 .query((rs, n) -> {
-                    String context = rs.getString("id");
-                    return new StoredTokens(userId, UUID.fromString(context),
+                    UUID id = rs.getObject("id", UUID.class);
+                    String context = ZohoConnectionRows.context(id, rs.getString("api_domain"));
+                    return new StoredTokens(userId, id,
                             cipher.decrypt(rs.getString("access_token"), context),
                             cipher.decrypt(rs.getString("refresh_token"), context));
                 }).single();

@@ -1,12 +1,15 @@
 package com.pipelinepulse.zoho.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pipelinepulse.crypto.TokenCipher;
+import com.pipelinepulse.testsupport.ZohoConnectionRows;
 import com.pipelinepulse.testsupport.ZohoIntegrationTest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -54,7 +57,7 @@ class ZohoTokenEncryptionIntegrationTests {
 
         signIn();
         Map<String, Object> before = connectionRow();
-        String context = before.get("id").toString();
+        String context = ZohoConnectionRows.context((UUID) before.get("id"), (String) before.get("api_domain"));
         String accessBefore = (String) before.get("access_token");
         String refreshBefore = (String) before.get("refresh_token");
         for (String raw : new String[] {accessBefore, refreshBefore}) {
@@ -62,6 +65,11 @@ class ZohoTokenEncryptionIntegrationTests {
         }
         String refreshToken = cipher.decrypt(refreshBefore, context);
         assertThat(refreshToken).startsWith("1000.");
+        // Bound to the row and to the API domain the tokens are sent to: neither alone opens them.
+        assertThatThrownBy(() -> cipher.decrypt(refreshBefore, before.get("id").toString()))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cipher.decrypt(refreshBefore, ZohoConnectionRows.context((UUID) before.get("id"),
+                "https://www.zohoapis.com"))).isInstanceOf(IllegalStateException.class);
 
         // Rotation step 1: the new key becomes active, the old one stays for decryption.
         useEncryptionKeys("new:" + newKey + ",old:" + oldKey);
@@ -85,7 +93,7 @@ class ZohoTokenEncryptionIntegrationTests {
 
     private Map<String, Object> connectionRow() {
         return jdbc.sql("""
-                select c.id, c.access_token, c.refresh_token from zoho_connection c
+                select c.id, c.api_domain, c.access_token, c.refresh_token from zoho_connection c
                 join app_user u on u.id = c.user_id where u.zoho_user_id = ?""").param(ZUID).query().singleRow();
     }
 

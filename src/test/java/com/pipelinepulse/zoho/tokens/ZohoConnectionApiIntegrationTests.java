@@ -2,6 +2,7 @@ package com.pipelinepulse.zoho.tokens;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -102,6 +104,39 @@ class ZohoConnectionApiIntegrationTests {
                     .andExpect(jsonPath("$.sign_in_url").doesNotExist())
                     .andExpect(content().string(not(containsString(access))))
                     .andExpect(content().string(not(containsString(refresh))));
+        }
+    }
+
+    /**
+     * ASVS 13.2.4/13.2.5: a stored {@code api_domain} changed in the database is not followed. Outside the
+     * data-centre table (an attacker's host) the tokens are not used at all; another table entry does not open
+     * tokens sealed for the original one (the API domain is part of their associated data). Either way the person
+     * is sent to sign in again and nothing reaches the altered host.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"attacker", "eu"})
+    void aStoredApiDomainAlteredInTheDatabaseIsRefusedAtUse(String alteredTo) throws Exception {
+        WireMockServer attacker = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        attacker.start();
+        try {
+            SignedIn me = sessions.signIn(Role.VIEWER);
+            UUID connection = rows.insert(me.user().id(), ZohoConnectionRows.usAdminToken(),
+                    Instant.now().plusSeconds(3600), ZohoConnectionRows.usAdminToken());
+            String altered = alteredTo.equals("attacker") ? attacker.baseUrl() : ZohoStandIn.baseUrl() + "/api/eu";
+            jdbc.sql("update zoho_connection set api_domain = ? where id = ?").params(altered, connection).update();
+            standIn.resetRequests();
+
+            mvc.perform(post("/api/zoho/connection/test").header(HttpHeaders.AUTHORIZATION, me.bearer()))
+                    .andExpect(status().isConflict())
+                    .andExpect(jsonPath("$.type").value("urn:pipeline-pulse:problem:zoho-reauth-required"))
+                    .andExpect(jsonPath("$.sign_in_url").value("/api/zoho/auth"));
+
+            assertThat(attacker.getAllServeEvents()).as("requests the altered host received").isEmpty();
+            assertThat(standIn.getAllServeEvents()).extracting(event -> event.getRequest().getUrl())
+                    .as("CRM and token requests the stand-in received")
+                    .noneMatch(url -> url.startsWith("/api/") || url.contains("/oauth/v2/token"));
+        } finally {
+            attacker.stop();
         }
     }
 
