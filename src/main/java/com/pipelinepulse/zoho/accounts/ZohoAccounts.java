@@ -4,8 +4,9 @@ import com.pipelinepulse.zoho.ZohoDataCenter;
 
 /**
  * Zoho Accounts, spoken the way Zoho really speaks it (ZOHO.md): every call goes to the accounts server of
- * the given data centre, errors that arrive with HTTP 200 are errors, connect timeout 10 s and at most 30 s
- * per call. The client id and secret are read from the secrets module at each call.
+ * the given data centre, errors that arrive with HTTP 200 are errors, a connect timeout and a per-call timeout
+ * ({@code pipelinepulse.zoho.tokens.connect-timeout}, {@code http-timeout}). The client id and secret come from the
+ * secrets module's current values ({@link ZohoClientRegistrations}).
  *
  * <p>Every method throws {@link ZohoAccountsException} on failure, never with a token in its message.
  */
