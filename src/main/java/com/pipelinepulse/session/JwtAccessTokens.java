@@ -51,6 +51,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
     private volatile RingParser ringParser;
 
     private record RingParser(String ringText, JwtParser parser) {
+        /** Never the ring's text: it holds the signing keys. */
+        @Override
+        public String toString() {
+            return "RingParser[ring=" + (ringText == null ? "absent" : "present") + "]";
+        }
     }
 
     JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations) {
@@ -61,6 +66,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
 
     /** A signed access token and its lifetime. */
     record IssuedToken(String value, long expiresInSeconds) {
+        /** Never the token itself. */
+        @Override
+        public String toString() {
+            return "IssuedToken[expiresInSeconds=" + expiresInSeconds + "]";
+        }
     }
 
     IssuedToken issue(UserAccount user, UUID sessionId) {
