@@ -27,6 +27,13 @@ public final class MetricNames {
     public static final String SECRETS_FALLBACKS = "pipelinepulse.secrets.fallbacks";
     /** Counter, tags {@code type}, {@code outcome}: security events received by the audit trail. */
     public static final String AUDIT_EVENTS = "pipelinepulse.audit.events";
+    /**
+     * Counter, tags {@code type} (refresh, logout), {@code reason}: refreshes and logouts refused before any user was
+     * known (no, a malformed or an unknown cookie; the CSRF check), every one of them.
+     */
+    public static final String ANONYMOUS_REFUSALS = "pipelinepulse.auth.anonymous_refusals";
+    /** Counter, tag {@code type}: anonymous refusals not written as audit rows (one per address and reason a minute). */
+    public static final String AUDIT_ROWS_THROTTLED = "pipelinepulse.audit.rows_throttled";
     /** Counter: security events that could not be stored in the audit trail. */
     public static final String AUDIT_WRITE_FAILURES = "pipelinepulse.audit.write_failures";
     /** Gauge, tag {@code check} (readiness, db, auth): 1 when that health check is UP, else 0. */

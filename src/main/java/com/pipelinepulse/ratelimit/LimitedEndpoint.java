@@ -1,5 +1,6 @@
 package com.pipelinepulse.ratelimit;
 
+import com.pipelinepulse.web.RequestPaths;
 import jakarta.servlet.http.HttpServletRequest;
 
 /** The endpoints that have a bucket, and what the bucket is keyed by. */
@@ -34,11 +35,12 @@ enum LimitedEndpoint {
     }
 
     /**
-     * Matches on the servlet path (decoded and normalised by the container, so {@code /api/./zoho/auth} or
-     * {@code %2F} tricks resolve to what routing sees), any method except where noted.
+     * Matches on the routed path ({@link RequestPaths}: decoded and normalised, so {@code /api/./zoho/auth},
+     * {@code /api/zoho/%61uth} or {@code ;jsessionid=} tricks resolve to what routing sees), any method except
+     * where noted.
      */
     static LimitedEndpoint match(HttpServletRequest request) {
-        String path = pathOf(request);
+        String path = RequestPaths.of(request);
         return switch (path) {
             case "/api/zoho/auth", "/api/zoho/auth/callback" -> SIGN_IN;
             case "/api/auth/refresh" -> AUTH_REFRESH;
@@ -51,15 +53,5 @@ enum LimitedEndpoint {
 
     private static boolean isWrite(String method) {
         return !("GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method));
-    }
-
-    private static String pathOf(HttpServletRequest request) {
-        String servletPath = request.getServletPath();
-        String pathInfo = request.getPathInfo();
-        String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
-        if (path.isEmpty()) {
-            path = request.getRequestURI().substring(request.getContextPath().length());
-        }
-        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }

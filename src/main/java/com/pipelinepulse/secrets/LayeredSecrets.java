@@ -47,6 +47,12 @@ final class LayeredSecrets implements Secrets {
     }
 
     private record Group(Map<String, String> fields, Instant fetchedAt) {
+        /** Field names only, never their values (they are the secrets). */
+        @Override
+        public String toString() {
+            return "Group[fields=" + (fields == null ? null : new java.util.TreeSet<>(fields.keySet()))
+                    + ", fetchedAt=" + fetchedAt + "]";
+        }
     }
 
     private final SecretsProperties.Aws aws;

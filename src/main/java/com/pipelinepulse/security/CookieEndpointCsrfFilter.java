@@ -3,6 +3,7 @@ package com.pipelinepulse.security;
 import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.web.ProblemResponseWriter;
 import com.pipelinepulse.web.Problems;
+import com.pipelinepulse.web.RequestPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,9 +37,16 @@ final class CookieEndpointCsrfFilter extends org.springframework.web.filter.Once
         this.events = events;
     }
 
+    static final String REFRESH = "/api/auth/refresh";
+    static final String LOGOUT = "/api/auth/logout";
+
+    /**
+     * On the routed path, never the raw URI: {@code /api/auth/%72efresh} reaches the refresh endpoint as well
+     * (and {@code ;jsessionid=}, {@code //} or a trailing slash either reach it or are refused after this check).
+     */
     static boolean isCookieEndpoint(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return "/api/auth/refresh".equals(path) || "/api/auth/logout".equals(path);
+        String path = RequestPaths.of(request);
+        return REFRESH.equals(path) || LOGOUT.equals(path);
     }
 
     @Override
@@ -59,7 +67,7 @@ final class CookieEndpointCsrfFilter extends org.springframework.web.filter.Once
             chain.doFilter(request, response);
             return;
         }
-        String type = request.getRequestURI().endsWith("/refresh") ? SecurityEvent.Types.REFRESH
+        String type = REFRESH.equals(RequestPaths.of(request)) ? SecurityEvent.Types.REFRESH
                 : SecurityEvent.Types.LOGOUT;
         events.publishEvent(SecurityEvent.failure(type, null, null, Map.of("reason", reason)));
         problems.write(response, Problems.of(SLUG, "Cross-site request refused", 403,

@@ -43,6 +43,11 @@ class AuthController {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record TokenResponse(String accessToken, String tokenType, long expiresIn) {
+        /** Never the access token (Jackson serialises the fields, not this). */
+        @Override
+        public String toString() {
+            return "TokenResponse[tokenType=" + tokenType + ", expiresIn=" + expiresIn + "]";
+        }
     }
 
     @PostMapping("/refresh")

@@ -51,6 +51,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
     private volatile RingParser ringParser;
 
     private record RingParser(String ringText, JwtParser parser) {
+        /** Never the ring's text: it holds the signing keys. */
+        @Override
+        public String toString() {
+            return "RingParser[ring=" + (ringText == null ? "absent" : "present") + "]";
+        }
     }
 
     JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations) {
@@ -61,6 +66,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
 
     /** A signed access token and its lifetime. */
     record IssuedToken(String value, long expiresInSeconds) {
+        /** Never the token itself. */
+        @Override
+        public String toString() {
+            return "IssuedToken[expiresInSeconds=" + expiresInSeconds + "]";
+        }
     }
 
     IssuedToken issue(UserAccount user, UUID sessionId) {
@@ -183,6 +193,7 @@ class JwtAccessTokens implements AccessTokenVerifier {
     private static final class PinnedKeyLocator extends LocatorAdapter<Key> {
 
         private static final Set<String> TYPES = Set.of(TYPE, "application/" + TYPE);
+        private static final Set<String> KEY_REFERENCES = Set.of("jku", "jwk", "x5u", "x5c");
 
         private final KeyRing ring;
 
@@ -198,6 +209,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
             String type = header.getType();
             if (type == null || !TYPES.contains(type.toLowerCase(java.util.Locale.ROOT))) {
                 throw new InvalidAccessTokenException("bad_type");
+            }
+            // Keys come from the ring only. A token that points at key material of its own (a JWK Set URL, an
+            // embedded key, a certificate URL or chain) is not one we issued: refused, and nothing is fetched.
+            if (KEY_REFERENCES.stream().anyMatch(header::containsKey)) {
+                throw new InvalidAccessTokenException("untrusted_key_reference");
             }
             return ring.key(header.getKeyId()).map(JwtAccessTokens::hmacKey)
                     .orElseThrow(() -> new InvalidAccessTokenException("unknown_kid"));

@@ -70,6 +70,14 @@ class RefreshTokenRotation implements SessionOpener {
         boolean succeeded() {
             return failure == null;
         }
+
+        /** Never the new refresh token: it is the session's credential. */
+        @Override
+        public String toString() {
+            return "Outcome[sessionId=" + sessionId + ", userId=" + (user == null ? null : user.id())
+                    + ", cookieMaxAge=" + cookieMaxAge + ", failure=" + failure + ", newToken="
+                    + (newToken == null ? "absent" : "present") + "]";
+        }
     }
 
     /**

@@ -24,7 +24,7 @@ class JwtAccessTokensTests {
     private final AtomicReference<String> ring = new AtomicReference<>("k1:" + newKey());
     private final Secrets secrets = name -> name == SecretName.JWT_KEYS ? Optional.of(ring.get()) : Optional.empty();
     private final SessionProperties properties = new SessionProperties(Duration.ofMinutes(7), Duration.ofHours(1),
-            Duration.ofDays(1), Duration.ofSeconds(10), Duration.ofSeconds(30), "pipeline-pulse-spa");
+            Duration.ofDays(1), Duration.ofSeconds(10), Duration.ofSeconds(30), "pipeline-pulse-api");
     private final SessionRevocations noneRevoked = new SessionRevocations(null, null, properties) {
         @Override
         boolean isRevoked(UUID sessionId) {
@@ -54,7 +54,7 @@ class JwtAccessTokensTests {
         assertThat(claims.get("name").asText()).isEqualTo("Ana Example");
         assertThat(claims.get("roles").get(0).asText()).isEqualTo("manager");
         assertThat(claims.get("iss").asText()).isEqualTo("pipeline-pulse-api");
-        assertThat(claims.get("aud").toString()).contains("pipeline-pulse-spa");
+        assertThat(claims.get("aud").toString()).contains("pipeline-pulse-api");
         assertThat(claims.get("sid").asText()).isEqualTo(sid.toString());
         assertThat(UUID.fromString(claims.get("jti").asText())).isNotNull();
         assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(420);

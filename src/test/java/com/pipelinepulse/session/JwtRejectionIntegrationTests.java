@@ -16,12 +16,19 @@ import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.testsupport.IntegrationTest;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.jsonwebtoken.Jwts;
+import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.Keys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -123,6 +130,47 @@ class JwtRejectionIntegrationTests {
             c.remove("iss");
             return c;
         })), "bad_issuer");
+    }
+
+    @Test
+    void keyReferencesInTheHeaderAreRefusedAndNeverFetched() throws Exception {
+        WireMockServer keyHost = new WireMockServer(WireMockConfiguration.options().dynamicPort()
+                .bindAddress("127.0.0.1"));
+        keyHost.start();
+        try {
+            keyHost.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.okJson("{\"keys\":[]}")));
+            KeyPair attacker = KeyPairGenerator.getInstance("EC").generateKeyPair();
+            Map<String, Object> embeddedKey = new LinkedHashMap<>(Jwks.builder()
+                    .key((ECPublicKey) attacker.getPublic()).build());
+            Map<String, Object> references = new LinkedHashMap<>();
+            references.put("jku", keyHost.baseUrl() + "/.well-known/jwks.json");
+            references.put("x5u", keyHost.baseUrl() + "/cert.pem");
+            references.put("jwk", embeddedKey);
+            for (Map.Entry<String, Object> reference : references.entrySet()) {
+                // Signed with the real key and kid: only the reference can be the reason for the refusal.
+                expectRejected(sign(with(jwtHeader(), h -> {
+                    h.put(reference.getKey(), reference.getValue());
+                    return h;
+                }), claims()), "untrusted_key_reference");
+            }
+            assertThat(keyHost.getAllServeEvents()).as("requests to the key host").isEmpty();
+        } finally {
+            keyHost.stop();
+        }
+    }
+
+    @Test
+    void theIssuedTokenNamesThisApiAsItsAudienceAndATokenForTheSpaIsRefused() throws Exception {
+        String[] parts = me.accessToken().split("\\.");
+        var claims = json.readTree(Base64.getUrlDecoder().decode(parts[1]));
+        assertThat(claims.get("aud").isArray() ? claims.get("aud").get(0).asText() : claims.get("aud").asText())
+                .isEqualTo("pipeline-pulse-api");
+        assertThat(claims.get("aud").size()).isLessThanOrEqualTo(1);
+
+        expectRejected(sign(jwtHeader(), with(claims(), c -> {
+            c.put("aud", List.of("pipeline-pulse-spa"));
+            return c;
+        })), "bad_audience");
     }
 
     @Test
@@ -269,7 +317,7 @@ class JwtRejectionIntegrationTests {
         c.put("name", me.user().displayName());
         c.put("roles", List.of("viewer"));
         c.put("iss", "pipeline-pulse-api");
-        c.put("aud", List.of("pipeline-pulse-spa"));
+        c.put("aud", List.of("pipeline-pulse-api"));
         c.put("jti", UUID.randomUUID().toString());
         c.put("sid", me.sessionId().toString());
         c.put("iat", now.getEpochSecond());

@@ -9,11 +9,24 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.testsupport.LogCanaries;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
@@ -31,6 +44,8 @@ class ProblemResponsesIntegrationTests {
 
     @Autowired
     MockMvc mvc;
+    @LocalServerPort
+    int port;
 
     @Test
     void unknownPathIsANotFoundProblem() throws Exception {
@@ -66,6 +81,39 @@ class ProblemResponsesIntegrationTests {
                 .andExpect(content().string(not(containsString("probe-internal-detail"))))
                 .andExpect(content().string(not(containsString("IllegalStateException"))))
                 .andExpect(content().string(not(containsString("at com.pipelinepulse"))));
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anUnhandledErrorIsLoggedWithItsRequestIdPathAndException(CapturedOutput output) throws Exception {
+        int start = output.getOut().length();
+        mvc.perform(get("/probe/boom").header("X-Request-Id", "logged-error-0001")).andExpect(status().is(500));
+
+        List<JsonNode> errors = LogCanaries.assertEveryLineIsJson(output.getOut().substring(start)).stream()
+                .filter(r -> "ERROR".equals(r.path("level").asText()))
+                .filter(r -> "logged-error-0001".equals(r.path("request_id").asText())).toList();
+        assertThat(errors).singleElement().satisfies(r -> {
+            assertThat(r.path("message").asText()).isEqualTo("Unhandled error on GET /probe/boom");
+            assertThat(r.path("request_id").asText()).isEqualTo("logged-error-0001");
+            assertThat(r.path("stack_trace").asText()).contains("IllegalStateException")
+                    .contains("probe-internal-detail");
+        });
+    }
+
+    @Test
+    void directoryPathsListNothing() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String directory : new String[] {"/", "/static/", "/public/", "/resources/", "/META-INF/",
+                "/META-INF/resources/", "/webjars/", "/db/", "/db/migration/", "/com/pipelinepulse/", "/api/"}) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + directory)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as("status of %s", directory).isIn(401, 404);
+            assertThat(answer.headers().firstValue("Content-Type")).as("type of %s", directory)
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(answer.body()).as("body of %s", directory).doesNotContainIgnoringCase("<html")
+                    .doesNotContainIgnoringCase("directory").doesNotContain("V1__").doesNotContain(".class");
+        }
     }
 
     @Test

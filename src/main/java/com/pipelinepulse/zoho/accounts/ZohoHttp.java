@@ -38,6 +38,16 @@ public final class ZohoHttp {
             JsonNode node = body == null ? null : body.get(field);
             return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
         }
+
+        /** The member names only: a token response's body holds the tokens. */
+        @Override
+        public String toString() {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            if (body != null) {
+                body.fieldNames().forEachRemaining(names::add);
+            }
+            return "Answer[status=" + status + ", members=" + names + "]";
+        }
     }
 
     private final JdkClientHttpRequestFactory requestFactory;

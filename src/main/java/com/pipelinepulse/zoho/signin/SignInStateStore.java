@@ -77,6 +77,10 @@ class SignInStateStore {
     }
 
     private record Row(String codeVerifier, String returnTo, boolean live) {
+        @Override
+        public String toString() {
+            return "Row[returnTo=" + returnTo + ", live=" + live + "]";
+        }
     }
 
     static byte[] sha256(String value) {

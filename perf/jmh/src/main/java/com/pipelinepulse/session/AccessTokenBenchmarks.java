@@ -69,7 +69,7 @@ public class AccessTokenBenchmarks {
         String ringText = "bench-1:" + Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes);
         Secrets secrets = name -> name == SecretName.JWT_KEYS ? Optional.of(ringText) : Optional.empty();
         SessionProperties properties = new SessionProperties(Duration.ofMinutes(10), Duration.ofHours(24),
-                Duration.ofDays(14), Duration.ofSeconds(10), Duration.ofSeconds(30), "pipeline-pulse-spa");
+                Duration.ofDays(14), Duration.ofSeconds(10), Duration.ofSeconds(30), "pipeline-pulse-api");
         SessionRevocations revocations = new SessionRevocations(null, new SessionStore(null), properties);
         // The steady state of a running instance: the LISTEN connection is up, so a revocation check is a map
         // lookup (no database). Set directly rather than starting the listener thread.
@@ -84,7 +84,7 @@ public class AccessTokenBenchmarks {
 
         key = Keys.hmacShaKeyFor(keyBytes);
         jjwtParser = Jwts.parser().verifyWith(key).requireIssuer(JwtAccessTokens.ISSUER)
-                .requireAudience("pipeline-pulse-spa").clockSkewSeconds(30).build();
+                .requireAudience("pipeline-pulse-api").clockSkewSeconds(30).build();
         jjwtToken = jjwtIssue();
 
         mac = Mac.getInstance("HmacSHA256");
@@ -115,7 +115,7 @@ public class AccessTokenBenchmarks {
                 .claim("name", user.displayName())
                 .claim("roles", List.of(user.role().id()))
                 .issuer(JwtAccessTokens.ISSUER)
-                .audience().add("pipeline-pulse-spa").and()
+                .audience().add("pipeline-pulse-api").and()
                 .id(UUID.randomUUID().toString())
                 .claim("sid", sessionId.toString())
                 .issuedAt(Date.from(now))
