@@ -36,6 +36,9 @@ begin
     if service_role is null or service_role = current_user then
         return;
     end if;
+    -- Instances starting together each run this after Flyway released its lock; concurrent GRANTs on one object
+    -- fail ("tuple concurrently updated"), so they take turns.
+    perform pg_advisory_xact_lock(hashtext('pipelinepulse.grant_service_role_privileges'));
     if not exists (select 1 from pg_roles where rolname = service_role) then
         raise exception 'the service role % does not exist', service_role using errcode = 'undefined_object';
     end if;

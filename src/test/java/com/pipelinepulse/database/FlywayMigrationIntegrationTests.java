@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.pipelinepulse.testsupport.IntegrationTest;
 import com.pipelinepulse.testsupport.TestDatabase;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
@@ -72,6 +77,30 @@ class FlywayMigrationIntegrationTests {
                         .containsExactly(true, true, true, true, false, false, false);
             }
         }
+    }
+
+    /** Instances starting together each grant after their migration run; the runs must not collide. */
+    @Test
+    void concurrentGrantRunsAllSucceed() throws Exception {
+        String service = TestDatabase.coordinates().username();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> {
+                    for (int round = 0; round < 5; round++) {
+                        TestDatabase.ownerJdbc().sql("select grant_service_role_privileges(:role)")
+                                .param("role", service).query().singleRow();
+                    }
+                }));
+            }
+            for (Future<?> run : runs) {
+                run.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jdbc.sql("select has_table_privilege('app_user', 'DELETE')").query(Boolean.class).single()).isTrue();
     }
 
     @Test
