@@ -65,13 +65,14 @@ class DataSourceConfiguration {
 
     /**
      * Flyway's connections: as the owner role when a migration user is set (password only, no IAM: the owner role
-     * is used by migrations alone), and no socket timeout (a migration may build an index for minutes). Otherwise
-     * Boot's choice stands: the service's pool, one role for both (local development).
+     * is used by migrations alone), with the pool's driver properties (TLS settings included) but no socket timeout
+     * (a migration may build an index for minutes). Otherwise Boot's choice stands: the service's pool, one role for
+     * both (local development).
      */
     @Bean
     FlywayConfigurationCustomizer migrationRole(ObjectProvider<JdbcConnectionDetails> connectionDetails,
             DataSourceProperties dataSourceProperties, DatabaseProperties properties, Secrets secrets,
-            Environment environment) {
+            Environment environment, ObjectProvider<HikariDataSource> pool) {
         return configuration -> {
             JdbcConnectionDetails details = details(connectionDetails, dataSourceProperties);
             if (!properties.hasMigrationUser() || properties.migrationUsername().equals(details.getUsername())) {
@@ -83,6 +84,8 @@ class DataSourceConfiguration {
                 return;
             }
             Properties driverProperties = new Properties();
+            pool.ifAvailable(p -> driverProperties.putAll(p.getDataSourceProperties()));
+            driverProperties.remove("socketTimeout");
             driverProperties.setProperty("ApplicationName", "pipeline-pulse-migration");
             configuration.dataSource(new AuthenticatingDataSource(url(details), properties.migrationUsername(),
                     SecretName.DATABASE_MIGRATION_PASSWORD, () -> null, driverProperties, properties.connectTimeout(),

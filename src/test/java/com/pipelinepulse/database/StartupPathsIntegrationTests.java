@@ -66,7 +66,7 @@ class StartupPathsIntegrationTests {
                 : validIamToken(password, user, gatePort[0]));
         gatePort[0] = gate.port();
 
-        ConfigurableApplicationContext app = start(gate, "--pipelinepulse.secrets.aws.enabled=true");
+        ConfigurableApplicationContext app = start(gate, true, "--pipelinepulse.secrets.aws.enabled=true");
 
         assertThat(JdbcClient.create(app.getBean(javax.sql.DataSource.class)).sql("select current_user")
                 .query(String.class).single()).isEqualTo(TestDatabase.coordinates().username());
@@ -95,7 +95,8 @@ class StartupPathsIntegrationTests {
         PostgresPasswordGate gate = gate((user, password) -> password.equals(isOwner(user) ? migrationPassword
                 : dbPassword));
 
-        ConfigurableApplicationContext app = start(gate, "--pipelinepulse.secrets.aws.enabled=true",
+        // TLS set as driver properties this time: the pool and Flyway's owner connections both take them.
+        ConfigurableApplicationContext app = start(gate, false, "--pipelinepulse.secrets.aws.enabled=true",
                 "--PP_JWT_KEYS=" + jwt, "--PP_ENCRYPTION_KEYS=" + TestKeys.keyRing("e1", 256),
                 "--PP_DATABASE_PASSWORD=" + dbPassword, "--PP_DATABASE_MIGRATION_PASSWORD=" + migrationPassword);
 
@@ -122,14 +123,15 @@ class StartupPathsIntegrationTests {
         assertNoSecretLogged(output, gate, jwt, dbPassword, migrationPassword);
     }
 
-    private ConfigurableApplicationContext start(PostgresPasswordGate gate, String... extra) {
+    /** @param tlsInUrl verify-full in the JDBC URL, else as the pool's driver properties */
+    private ConfigurableApplicationContext start(PostgresPasswordGate gate, boolean tlsInUrl, String... extra) {
         TestDatabase.Coordinates db = TestDatabase.coordinates();
         URI target = URI.create(db.url().substring("jdbc:".length()));
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
                 // IAM outside the local profile only towards a verified server (issue 14 item 11): as on RDS.
                 "--spring.datasource.url=" + db.url().replace(target.getHost() + ":" + target.getPort(),
-                        "127.0.0.1:" + gate.port()) + (db.url().contains("?") ? "&" : "?")
-                        + "sslmode=verify-full&sslrootcert=" + gate.rootCertificate(),
+                        "127.0.0.1:" + gate.port()) + (!tlsInUrl ? "" : (db.url().contains("?") ? "&" : "?")
+                        + "sslmode=verify-full&sslrootcert=" + gate.rootCertificate()),
                 "--spring.datasource.username=" + db.username(),
                 "--PP_DATABASE_MIGRATION_USERNAME=" + db.ownerUsername(),
                 "--pipelinepulse.secrets.aws.region=" + REGION,
@@ -139,6 +141,10 @@ class StartupPathsIntegrationTests {
                 "--pipelinepulse.database.region=" + REGION,
                 "--pipelinepulse.database.pool-size=3",
                 "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "--pipelinepulse.spa.base-url=https://app.example.com"));
+        if (!tlsInUrl) {
+            args.add("--spring.datasource.hikari.data-source-properties.sslmode=verify-full");
+            args.add("--spring.datasource.hikari.data-source-properties.sslrootcert=" + gate.rootCertificate());
+        }
         args.addAll(List.of(extra));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(PipelinePulseApplication.class,
                 SecurityEventRecorder.class).run(args.toArray(String[]::new));
