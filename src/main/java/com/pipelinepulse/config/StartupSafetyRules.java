@@ -22,8 +22,9 @@ import org.springframework.core.env.Profiles;
 /**
  * What makes a configuration unsafe. Outside the {@code local} and {@code test} profiles: a missing, short
  * (under 256 bits) or sample JWT key, a redirect URI that is not https, DEBUG or TRACE logging for the root
- * or the application, actuator endpoints beyond health, info and prometheus. In every profile: the
- * {@code local} profile together with AWS secrets.
+ * or the application, actuator endpoints beyond health, info and prometheus, a placeholder credential of
+ * docker-compose.yml, RDS IAM authentication on a database URL that does not verify the server. In every profile:
+ * the {@code local} profile together with AWS secrets.
  */
 final class StartupSafetyRules {
 
@@ -49,6 +50,18 @@ final class StartupSafetyRules {
             "pipelinepulse.zoho.data-centers", "pipelinepulse.spa.base-url", "pipelinepulse.cors.allowed-origins");
     static final String AWS_SECRETS_ENABLED = "pipelinepulse.secrets.aws.enabled";
     static final String ACTUATOR_EXPOSURE = "management.endpoints.web.exposure.include";
+    static final String IAM_AUTH = "pipelinepulse.database.iam-auth";
+    static final String DATABASE_URL = "spring.datasource.url";
+    static final String DRIVER_SSLMODE = "spring.datasource.hikari.data-source-properties.sslmode";
+
+    /**
+     * The placeholder credentials of docker-compose.yml (and the Zoho stand-in): public, for a throw-away local
+     * stack only. ComposeSettingsTests holds this list and the compose file together.
+     */
+    static final Map<SecretName, String> COMPOSE_PLACEHOLDERS = Map.of(
+            SecretName.DATABASE_PASSWORD, "local-only-placeholder",
+            SecretName.DATABASE_MIGRATION_PASSWORD, "local-only-placeholder",
+            SecretName.ZOHO_CLIENT_SECRET, "local-stand-in-secret");
     private static final String APPLICATION_LOGGER = "com.pipelinepulse";
 
     private StartupSafetyRules() {
@@ -71,6 +84,8 @@ final class StartupSafetyRules {
         checkOtherUrlsAreHttps(environment, problems);
         checkLogLevels(environment, problems);
         checkActuatorExposure(environment, problems);
+        checkComposePlaceholders(secrets, problems);
+        checkIamVerifiesTheServer(environment, problems);
         return problems;
     }
 
@@ -210,5 +225,52 @@ final class StartupSafetyRules {
                         + "); only health, info and prometheus are allowed");
             }
         }
+    }
+
+    /** ASVS 13.2.3: no credential of the local stack (docker-compose.yml) outside it. */
+    private static void checkComposePlaceholders(Secrets secrets, List<String> problems) {
+        COMPOSE_PLACEHOLDERS.forEach((name, placeholder) -> {
+            if (secrets.find(name).filter(value -> value.trim().equalsIgnoreCase(placeholder)).isPresent()) {
+                problems.add("the secret " + name + " (" + name.environmentVariable()
+                        + ") is the placeholder of docker-compose.yml; set a real, unpublished value");
+            }
+        });
+    }
+
+    /**
+     * RDS IAM authentication sends a token, and when PostgreSQL refuses it (SQLSTATE 28) the password, to whatever
+     * answers at the database address. Only a URL that makes the driver verify the server's certificate and name
+     * ({@code sslmode=verify-full}, with no non-validating SSL factory) keeps both from a machine in the path.
+     */
+    private static void checkIamVerifiesTheServer(Environment environment, List<String> problems) {
+        if (!environment.getProperty(IAM_AUTH, Boolean.class, false)) {
+            return;
+        }
+        Map<String, String> parameters = urlParameters(environment.getProperty(DATABASE_URL, ""));
+        String sslmode = parameters.getOrDefault("sslmode", environment.getProperty(DRIVER_SSLMODE, ""));
+        String factory = parameters.getOrDefault("sslfactory", "");
+        if (!"verify-full".equalsIgnoreCase(sslmode.trim()) || factory.endsWith("NonValidatingFactory")) {
+            problems.add("RDS IAM authentication (" + IAM_AUTH + " / PP_DATABASE_IAM_AUTH) needs a database URL that "
+                    + "verifies the server: add sslmode=verify-full (and sslrootcert=<the RDS CA bundle>) to "
+                    + DATABASE_URL + " / PP_DATABASE_URL; without it the IAM token, and the password it falls back "
+                    + "to, go to whoever answers at that address");
+        }
+    }
+
+    /** The query parameters of a JDBC URL (names lower-cased; the last one of a name wins, as in the driver). */
+    private static Map<String, String> urlParameters(String url) {
+        Map<String, String> parameters = new java.util.HashMap<>();
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return parameters;
+        }
+        for (String pair : url.substring(query + 1).split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                parameters.put(pair.substring(0, equals).toLowerCase(Locale.ROOT),
+                        java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return parameters;
     }
 }

@@ -14,12 +14,14 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
  * Opens the physical connections behind the pool. The credential is looked up for each connection, so a
  * rotated password or a new IAM token is used without a restart: with IAM enabled, an RDS IAM token first
  * and, when PostgreSQL rejects it (SQLSTATE class 28) or no token can be made, the password from the
- * secrets module; otherwise the password.
+ * secrets module; otherwise the password. Flyway's connections as the owner role (when a migration user is set)
+ * come from one of these too, with the migration password and no IAM.
  */
 final class AuthenticatingDataSource extends AbstractDataSource {
 
     private final String url;
     private final String user;
+    private final SecretName passwordSecret;
     private final Supplier<String> connectionDetailsPassword;
     private final Properties driverProperties;
     private final Duration connectTimeout;
@@ -29,13 +31,17 @@ final class AuthenticatingDataSource extends AbstractDataSource {
     private volatile int loginTimeoutSeconds;
 
     /**
-     * @param iamTokens null when IAM authentication is off
+     * @param passwordSecret            where the password lives in the secrets module
+     * @param connectionDetailsPassword the password when the secrets module has none
+     * @param iamTokens                 null when IAM authentication is off
+     * @param authentication            what to tell how a connection authenticated; null for none
      */
-    AuthenticatingDataSource(String url, String user, Supplier<String> connectionDetailsPassword,
-            Properties driverProperties, Duration connectTimeout, Secrets secrets, RdsIamTokens iamTokens,
-            DatabaseAuthentication authentication) {
+    AuthenticatingDataSource(String url, String user, SecretName passwordSecret,
+            Supplier<String> connectionDetailsPassword, Properties driverProperties, Duration connectTimeout,
+            Secrets secrets, RdsIamTokens iamTokens, DatabaseAuthentication authentication) {
         this.url = url;
         this.user = user;
+        this.passwordSecret = passwordSecret;
         this.connectionDetailsPassword = connectionDetailsPassword;
         this.driverProperties = driverProperties;
         this.connectTimeout = connectTimeout;
@@ -48,7 +54,9 @@ final class AuthenticatingDataSource extends AbstractDataSource {
     public Connection getConnection() throws SQLException {
         if (iamTokens == null) {
             Connection connection = open(password());
-            authentication.usedPassword();
+            if (authentication != null) {
+                authentication.usedPassword();
+            }
             return connection;
         }
         String token;
@@ -108,6 +116,6 @@ final class AuthenticatingDataSource extends AbstractDataSource {
     }
 
     private String password() {
-        return secrets.find(SecretName.DATABASE_PASSWORD).orElseGet(connectionDetailsPassword);
+        return secrets.find(passwordSecret).orElseGet(connectionDetailsPassword);
     }
 }

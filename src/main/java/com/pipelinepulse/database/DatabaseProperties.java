@@ -15,9 +15,17 @@ import org.springframework.validation.annotation.Validated;
  * @param region         AWS region of the RDS instance (required with {@code iamAuth})
  * @param poolSize       maximum number of pooled connections
  * @param connectTimeout TCP connect timeout of one physical connection
+ * @param migrationUsername the owner role Flyway connects as ({@code PP_DATABASE_MIGRATION_USERNAME}; its password
+ *                       is the secret {@code DATABASE_MIGRATION_PASSWORD}); blank: Flyway uses the service's user
+ *                       (one role for both, local development only, see docs/deployment.md)
  */
 @Validated
 @ConfigurationProperties("pipelinepulse.database")
 record DatabaseProperties(@DefaultValue("false") boolean iamAuth, String region,
-        @DefaultValue("10") @Min(1) int poolSize, @DefaultValue("10s") @NotNull Duration connectTimeout) {
+        @DefaultValue("10") @Min(1) int poolSize, @DefaultValue("10s") @NotNull Duration connectTimeout,
+        String migrationUsername) {
+
+    boolean hasMigrationUser() {
+        return migrationUsername != null && !migrationUsername.isBlank();
+    }
 }

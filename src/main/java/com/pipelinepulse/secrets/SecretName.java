@@ -10,7 +10,9 @@ public enum SecretName {
     ENCRYPTION_KEYS("encryption", "keys", "PP_ENCRYPTION_KEYS"),
     ZOHO_CLIENT_ID("zoho", "client_id", "PP_ZOHO_CLIENT_ID"),
     ZOHO_CLIENT_SECRET("zoho", "client_secret", "PP_ZOHO_CLIENT_SECRET"),
-    DATABASE_PASSWORD("database", "password", "PP_DATABASE_PASSWORD");
+    DATABASE_PASSWORD("database", "password", "PP_DATABASE_PASSWORD"),
+    /** The owner role's password, used only by Flyway when a migration user is set (docs/deployment.md). */
+    DATABASE_MIGRATION_PASSWORD("database", "migration_password", "PP_DATABASE_MIGRATION_PASSWORD");
 
     private final String group;
     private final String field;

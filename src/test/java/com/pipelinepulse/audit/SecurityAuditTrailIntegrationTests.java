@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.pipelinepulse.observability.ClientAddress;
 import com.pipelinepulse.observability.RequestIdFilter;
 import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.testsupport.TestDatabase;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,7 +25,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
-/** Events become audit rows with the right fields; the table refuses every change but the retention purge. */
+/**
+ * Events become audit rows with the right fields; the table refuses every change but the retention purge. The
+ * application's pool is the service role of a deployment (TestDatabase): it may insert and read, nothing else.
+ */
 @IntegrationTest
 class SecurityAuditTrailIntegrationTests {
 
@@ -102,24 +106,82 @@ class SecurityAuditTrailIntegrationTests {
     }
 
     @Test
-    void updateDeleteAndTruncateAreRefusedByTheDatabase() {
+    void updateDeleteAndTruncateAreRefusedToTheServiceRole() {
         UUID user = UUID.randomUUID();
         events.publishEvent(SecurityEvent.success(SecurityEvent.Types.LOGOUT, user, "carol@example.com", Map.of()));
 
-        assertRefused("update security_audit_event set outcome = 'failure' where user_id = '" + user + "'");
-        assertRefused("delete from security_audit_event where user_id = '" + user + "'");
-        assertRefused("truncate security_audit_event");
-        // Announcing a purge by hand does not open recent history either.
-        transactions.executeWithoutResult(status -> {
-            jdbc.sql("select set_config('pipelinepulse.audit_purge_before', :at, true)")
-                    .param("at", OffsetDateTime.now().plusDays(1).toString()).query().singleRow();
-            assertThatThrownBy(() -> jdbc.sql("delete from security_audit_event where user_id = :user")
-                    .param("user", user).update()).isInstanceOf(DataAccessException.class).rootCause()
-                    .hasMessageContaining("append-only");
-            status.setRollbackOnly();
-        });
+        assertNoPrivilege("update security_audit_event set outcome = 'failure' where user_id = '" + user + "'");
+        assertNoPrivilege("delete from security_audit_event where user_id = '" + user + "'");
+        assertNoPrivilege("truncate security_audit_event");
         assertThat(jdbc.sql("select outcome from security_audit_event where user_id = :user").param("user", user)
                 .query(String.class).list()).containsExactly("success");
+    }
+
+    /** Item 3 of issue 14: the service role does not own the table, so it cannot switch the trigger off. */
+    @Test
+    void theServiceRoleCannotSwitchOffTheAppendOnlyRule() {
+        UUID user = UUID.randomUUID();
+        insertAt(user, OffsetDateTime.now(ZoneOffset.UTC).minusDays(500));
+
+        for (String trigger : List.of("security_audit_event_no_update_or_delete", "security_audit_event_no_truncate",
+                "all", "user")) {
+            assertThatThrownBy(() -> jdbc.sql("alter table security_audit_event disable trigger " + trigger).update())
+                    .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("must be owner");
+        }
+        assertThatThrownBy(() -> jdbc.sql("drop trigger security_audit_event_no_update_or_delete on security_audit_event")
+                .update()).isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("must be owner");
+        assertThatThrownBy(() -> jdbc.sql("create or replace function security_audit_event_guard() returns trigger "
+                + "language plpgsql as 'begin return old; end'").update())
+                .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("permission denied");
+        transactions.executeWithoutResult(status -> {
+            assertThatThrownBy(() -> jdbc.sql("set local session_replication_role = replica").update())
+                    .isInstanceOf(DataAccessException.class).rootCause().hasMessageContaining("permission denied");
+            status.setRollbackOnly();
+        });
+        assertNoPrivilege("delete from security_audit_event where user_id = '" + user + "'");
+
+        assertThat(TestDatabase.ownerJdbc().sql("""
+                select count(*) from pg_trigger where tgrelid = 'security_audit_event'::regclass
+                and not tgisinternal and tgenabled = 'O'""").query(Long.class).single()).isEqualTo(2);
+        assertThat(count(user)).isEqualTo(1);
+    }
+
+    /**
+     * Item 12 of issue 14: announcing a purge by hand (the purge's own setting, with an old cutoff) does not let the
+     * service role delete old history either: only the purge function deletes.
+     */
+    @Test
+    void forgingThePurgeSettingDeletesNothing() {
+        UUID user = UUID.randomUUID();
+        insertAt(user, OffsetDateTime.now(ZoneOffset.UTC).minusDays(500));
+
+        for (OffsetDateTime cutoff : List.of(OffsetDateTime.now(ZoneOffset.UTC).minusDays(400),
+                OffsetDateTime.now(ZoneOffset.UTC).plusDays(1))) {
+            transactions.executeWithoutResult(status -> {
+                jdbc.sql("select set_config('pipelinepulse.audit_purge_before', :at, true)")
+                        .param("at", cutoff.toString()).query().singleRow();
+                assertThatThrownBy(() -> jdbc.sql("delete from security_audit_event where user_id = :user")
+                        .param("user", user).update()).isInstanceOf(DataAccessException.class).rootCause()
+                        .hasMessageContaining("permission denied");
+                status.setRollbackOnly();
+            });
+        }
+        assertThat(count(user)).isEqualTo(1);
+    }
+
+    /** The trigger still guards the table against its owner (a slip in a console session, a faulty migration). */
+    @Test
+    void theTriggerRefusesChangesEvenToTheOwner() {
+        UUID user = UUID.randomUUID();
+        events.publishEvent(SecurityEvent.success(SecurityEvent.Types.LOGOUT, user, "dave@example.com", Map.of()));
+        JdbcClient owner = TestDatabase.ownerJdbc();
+
+        for (String sql : List.of("update security_audit_event set outcome = 'failure' where user_id = '" + user + "'",
+                "delete from security_audit_event where user_id = '" + user + "'", "truncate security_audit_event")) {
+            assertThatThrownBy(() -> owner.sql(sql).update()).isInstanceOf(DataAccessException.class).rootCause()
+                    .hasMessageContaining("append-only");
+        }
+        assertThat(count(user)).isEqualTo(1);
     }
 
     @Test
@@ -134,11 +196,13 @@ class SecurityAuditTrailIntegrationTests {
                 .hasMessageContaining("at least 30 days");
         assertThat(count(user)).isEqualTo(3);
 
+        // The service role calls the purge (it runs with its owner's rights): rows older than the retention go.
         Long removed = jdbc.sql("select purge_security_audit_events(interval '365 days')").query(Long.class).single();
         assertThat(removed).isGreaterThanOrEqualTo(1);
         assertThat(count(user)).isEqualTo(2);
         // The purge leaves no open door behind it in the session.
-        assertRefused("delete from security_audit_event where user_id = '" + user + "'");
+        assertNoPrivilege("delete from security_audit_event where user_id = '" + user + "'");
+        assertThat(count(user)).isEqualTo(2);
     }
 
     private void insertAt(UUID user, OffsetDateTime at) {
@@ -152,9 +216,10 @@ class SecurityAuditTrailIntegrationTests {
                 .query(Long.class).single();
     }
 
-    private void assertRefused(String sql) {
+    /** The service role (the application's pool) lacks the privilege: PostgreSQL refuses before any trigger runs. */
+    private void assertNoPrivilege(String sql) {
         assertThatThrownBy(() -> jdbc.sql(sql).update()).isInstanceOf(DataAccessException.class).rootCause()
-                .hasMessageContaining("append-only");
+                .hasMessageContaining("permission denied for table security_audit_event");
     }
 
     private static void inRequest(String clientIp, String userAgent, String requestId) {

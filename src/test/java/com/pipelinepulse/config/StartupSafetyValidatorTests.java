@@ -213,6 +213,72 @@ class StartupSafetyValidatorTests {
         }
     }
 
+    /** Issue 14 item 11: IAM auth (and its password fallback) only towards a server the driver verifies. */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdbc:postgresql://db.example.com:5432/pp",
+            "jdbc:postgresql://db.example.com:5432/pp?sslmode=require",
+            "jdbc:postgresql://db.example.com:5432/pp?sslmode=verify-ca&sslrootcert=/etc/rds/ca.pem",
+            "jdbc:postgresql://db.example.com:5432/pp?sslmode=prefer&ApplicationName=x",
+            "jdbc:postgresql://db.example.com:5432/pp?sslmode=verify-full&sslfactory=org.postgresql.ssl.NonValidatingFactory"})
+    void refusesIamAuthenticationOnAUrlThatDoesNotVerifyTheServer(String url) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues("pipelinepulse.database.iam-auth=true", "spring.datasource.url=" + url)
+                .run(context -> assertRefused(context, "RDS IAM authentication (pipelinepulse.database.iam-auth / "
+                        + "PP_DATABASE_IAM_AUTH) needs a database URL that verifies the server: add sslmode=verify-full"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"spring.datasource.url=jdbc:postgresql://db.example.com:5432/pp?sslmode=verify-full&sslrootcert=/etc/rds/ca.pem",
+            "spring.datasource.url=jdbc:postgresql://db.example.com:5432/pp?SSLMODE=Verify-Full",
+            "spring.datasource.hikari.data-source-properties.sslmode=verify-full"})
+    void acceptsIamAuthenticationWhenTheDriverVerifiesTheServer(String setting) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues("pipelinepulse.database.iam-auth=true", setting)
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void passwordAuthenticationAndTheLocalProfileNeedNoVerifiedServer() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        production().withPropertyValues("spring.datasource.url=jdbc:postgresql://db.example.com:5432/pp")
+                .run(context -> assertThat(context).hasNotFailed());
+        production().withPropertyValues("spring.profiles.active=local", "pipelinepulse.database.iam-auth=true",
+                "spring.datasource.url=jdbc:postgresql://localhost:5432/pp")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /** ASVS 13.2.3: the local stack's placeholder credentials never serve outside it. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = SecretName.class,
+            names = {"DATABASE_PASSWORD", "DATABASE_MIGRATION_PASSWORD", "ZOHO_CLIENT_SECRET"})
+    void refusesThePlaceholderCredentialsOfTheComposeFile(SecretName secret) {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        String placeholder = StartupSafetyRules.COMPOSE_PLACEHOLDERS.get(secret);
+        secretValues.put(secret, placeholder);
+        production().run(context -> {
+            assertRefused(context, "the secret " + secret + " (" + secret.environmentVariable()
+                    + ") is the placeholder of docker-compose.yml");
+            assertThat(failure(context)).doesNotContain(placeholder);
+        });
+        production().withPropertyValues("spring.profiles.active=local").run(context -> assertThat(context).hasNotFailed());
+        secretValues.put(secret, TestKeys.password());
+        production().run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /** The placeholders the validator refuses are the ones docker-compose.yml really sets. */
+    @Test
+    void thePlaceholderListMatchesTheComposeFile() throws java.io.IOException {
+        String compose = java.nio.file.Files.readString(java.nio.file.Path.of("docker-compose.yml"));
+        for (SecretName secret : List.of(SecretName.DATABASE_PASSWORD, SecretName.ZOHO_CLIENT_SECRET)) {
+            java.util.regex.Matcher value = java.util.regex.Pattern
+                    .compile("(?m)^\\s+" + secret.environmentVariable() + ": (\\S+)$").matcher(compose);
+            assertThat(value.find()).as(secret.environmentVariable() + " in docker-compose.yml").isTrue();
+            assertThat(StartupSafetyRules.COMPOSE_PLACEHOLDERS).containsEntry(secret, value.group(1));
+        }
+        assertThat(compose).contains("POSTGRES_PASSWORD: "
+                + StartupSafetyRules.COMPOSE_PLACEHOLDERS.get(SecretName.DATABASE_MIGRATION_PASSWORD));
+    }
+
     private static void assertRefused(AssertableApplicationContext context, String problem) {
         assertThat(context).hasFailed();
         assertThat(context.getStartupFailure()).rootCause().isInstanceOf(UnsafeConfigurationException.class);

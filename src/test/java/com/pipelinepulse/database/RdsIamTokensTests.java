@@ -23,7 +23,7 @@ class RdsIamTokensTests {
 
     @Test
     void theTokenIsASigV4PresignedConnectRequestForTheConfiguredHostPortUserAndRegion() {
-        DatabaseProperties properties = new DatabaseProperties(true, "eu-west-1", 10, Duration.ofSeconds(10));
+        DatabaseProperties properties = new DatabaseProperties(true, "eu-west-1", 10, Duration.ofSeconds(10), null);
         RdsIamTokens tokens = DataSourceConfiguration.iamTokens(
                 "jdbc:postgresql://db.abc123.eu-west-1.rds.amazonaws.com:6543/pipelinepulse?sslmode=require",
                 "app_user", properties);
@@ -52,7 +52,7 @@ class RdsIamTokensTests {
 
     @Test
     void theDefaultPortIs5432() {
-        DatabaseProperties properties = new DatabaseProperties(true, "us-east-1", 10, Duration.ofSeconds(10));
+        DatabaseProperties properties = new DatabaseProperties(true, "us-east-1", 10, Duration.ofSeconds(10), null);
         String token = DataSourceConfiguration.iamTokens("jdbc:postgresql://db.example.internal/app", "app", properties)
                 .token();
         assertThat(SigV4PresignedToken.parse(token).hostAndPort()).isEqualTo("db.example.internal:5432");

@@ -8,6 +8,7 @@ import com.pipelinepulse.testsupport.TcpProxy;
 import com.pipelinepulse.testsupport.TestDatabase;
 import java.net.URI;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,13 +29,14 @@ class ReadinessIntegrationTests {
         try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort());
                 ConfigurableApplicationContext app = new SpringApplicationBuilder(PipelinePulseApplication.class)
                         .profiles("test")
-                        .run("--server.port=0", "--management.server.port=0",
+                        .run(Stream.concat(Stream.of("--server.port=0", "--management.server.port=0",
                                 "--spring.datasource.url=" + db.url().replace(
                                         target.getHost() + ":" + target.getPort(), "127.0.0.1:" + proxy.port()),
                                 "--spring.datasource.username=" + db.username(),
                                 "--spring.datasource.password=" + db.password(),
                                 // Requests would wait this long for a connection; readiness must not.
-                                "--spring.datasource.hikari.connection-timeout=10000")) {
+                                "--spring.datasource.hikari.connection-timeout=10000"),
+                                db.migrationArguments().stream()).toArray(String[]::new))) {
             // The JDK client: Apache HttpClient (on the test classpath) would quietly retry a 503 after 1 s.
             RestClient management = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory())
                     .baseUrl("http://127.0.0.1:" + app.getEnvironment().getProperty("local.management.port")).build();

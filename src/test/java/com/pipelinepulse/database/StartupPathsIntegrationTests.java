@@ -58,13 +58,15 @@ class StartupPathsIntegrationTests {
         String zohoSecret = TestKeys.password();
         aws.secret("pipeline-pulse/it/jwt", Map.of("keys", jwt));
         aws.secret("pipeline-pulse/it/encryption", Map.of("keys", encryption));
-        aws.secret("pipeline-pulse/it/database", Map.of("password", dbPassword));
+        String migrationPassword = TestKeys.password();
+        aws.secret("pipeline-pulse/it/database", Map.of("password", dbPassword, "migration_password", migrationPassword));
         aws.secret("pipeline-pulse/it/zoho", Map.of("client_id", "1000.it", "client_secret", zohoSecret));
         int[] gatePort = {0};
-        PostgresPasswordGate gate = gate((user, password) -> validIamToken(password, user, gatePort[0]));
+        PostgresPasswordGate gate = gate((user, password) -> isOwner(user) ? password.equals(migrationPassword)
+                : validIamToken(password, user, gatePort[0]));
         gatePort[0] = gate.port();
 
-        ConfigurableApplicationContext app = start(gate, "--pipelinepulse.secrets.aws.enabled=true");
+        ConfigurableApplicationContext app = start(gate, true, "--pipelinepulse.secrets.aws.enabled=true");
 
         assertThat(JdbcClient.create(app.getBean(javax.sql.DataSource.class)).sql("select current_user")
                 .query(String.class).single()).isEqualTo(TestDatabase.coordinates().username());
@@ -73,10 +75,14 @@ class StartupPathsIntegrationTests {
         assertThat(health.at("/components/secrets/details/DATABASE_PASSWORD/source").asText()).isEqualTo("aws");
         assertThat(health.at("/components/databaseAuth/details/auth").asText()).isEqualTo("iam");
         assertThat(gate.outcomes()).isNotEmpty().containsOnly(true);
+        assertThat(gate.encrypted()).as("every credential went over verified TLS").containsOnly(true);
         // One token served every connection the pool opened at start (it is reused until near expiry).
-        assertThat(gate.passwordsSeen()).hasSize(3).containsOnly(gate.passwordsSeen().get(0));
+        // Flyway connected as the owner role with the migration password from AWS, the pool as the service role.
+        assertThat(gate.passwordsSeen()).contains(migrationPassword);
+        List<String> poolPasswords = gate.passwordsSeen().stream().filter(p -> !p.equals(migrationPassword)).toList();
+        assertThat(poolPasswords).hasSize(3).containsOnly(poolPasswords.get(0));
 
-        assertNoSecretLogged(output, gate, jwt, encryption, dbPassword, zohoSecret);
+        assertNoSecretLogged(output, gate, jwt, encryption, dbPassword, zohoSecret, migrationPassword);
         assertThat(output.getAll()).doesNotContain("could not be read from AWS", "RDS IAM authentication");
     }
 
@@ -85,11 +91,14 @@ class StartupPathsIntegrationTests {
         aws.failEverything();
         String jwt = TestKeys.keyRing("k1", 256);
         String dbPassword = TestKeys.password();
-        PostgresPasswordGate gate = gate((user, password) -> password.equals(dbPassword));
+        String migrationPassword = TestKeys.password();
+        PostgresPasswordGate gate = gate((user, password) -> password.equals(isOwner(user) ? migrationPassword
+                : dbPassword));
 
-        ConfigurableApplicationContext app = start(gate, "--pipelinepulse.secrets.aws.enabled=true",
+        // TLS set as driver properties this time: the pool and Flyway's owner connections both take them.
+        ConfigurableApplicationContext app = start(gate, false, "--pipelinepulse.secrets.aws.enabled=true",
                 "--PP_JWT_KEYS=" + jwt, "--PP_ENCRYPTION_KEYS=" + TestKeys.keyRing("e1", 256),
-                "--PP_DATABASE_PASSWORD=" + dbPassword);
+                "--PP_DATABASE_PASSWORD=" + dbPassword, "--PP_DATABASE_MIGRATION_PASSWORD=" + migrationPassword);
 
         assertThat(JdbcClient.create(app.getBean(javax.sql.DataSource.class)).sql("select 1")
                 .query(Integer.class).single()).isEqualTo(1);
@@ -98,6 +107,7 @@ class StartupPathsIntegrationTests {
         assertThat(health.at("/components/secrets/details/DATABASE_PASSWORD/source").asText()).isEqualTo("env");
         assertThat(health.at("/components/databaseAuth/details/auth").asText()).isEqualTo("password-fallback");
         assertThat(gate.outcomes()).contains(false, true);
+        assertThat(gate.encrypted()).as("the fallback password went over verified TLS too").containsOnly(true);
 
         MeterRegistry meters = app.getBean(MeterRegistry.class);
         assertThat(meters.counter(DatabaseAuthentication.FALLBACK_METRIC).count()).isEqualTo(3.0);
@@ -110,16 +120,20 @@ class StartupPathsIntegrationTests {
                 .filteredOn(e -> e.type().equals(SecurityEvent.Types.SECRETS_FALLBACK))
                 .extracting(SecurityEvent::subject).contains("JWT_KEYS", "DATABASE_PASSWORD");
 
-        assertNoSecretLogged(output, gate, jwt, dbPassword);
+        assertNoSecretLogged(output, gate, jwt, dbPassword, migrationPassword);
     }
 
-    private ConfigurableApplicationContext start(PostgresPasswordGate gate, String... extra) {
+    /** @param tlsInUrl verify-full in the JDBC URL, else as the pool's driver properties */
+    private ConfigurableApplicationContext start(PostgresPasswordGate gate, boolean tlsInUrl, String... extra) {
         TestDatabase.Coordinates db = TestDatabase.coordinates();
         URI target = URI.create(db.url().substring("jdbc:".length()));
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+                // IAM outside the local profile only towards a verified server (issue 14 item 11): as on RDS.
                 "--spring.datasource.url=" + db.url().replace(target.getHost() + ":" + target.getPort(),
-                        "127.0.0.1:" + gate.port()),
+                        "127.0.0.1:" + gate.port()) + (!tlsInUrl ? "" : (db.url().contains("?") ? "&" : "?")
+                        + "sslmode=verify-full&sslrootcert=" + gate.rootCertificate()),
                 "--spring.datasource.username=" + db.username(),
+                "--PP_DATABASE_MIGRATION_USERNAME=" + db.ownerUsername(),
                 "--pipelinepulse.secrets.aws.region=" + REGION,
                 "--pipelinepulse.secrets.aws.environment=it",
                 "--pipelinepulse.secrets.aws.endpoint=" + aws.endpoint(),
@@ -127,6 +141,10 @@ class StartupPathsIntegrationTests {
                 "--pipelinepulse.database.region=" + REGION,
                 "--pipelinepulse.database.pool-size=3",
                 "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "--pipelinepulse.spa.base-url=https://app.example.com"));
+        if (!tlsInUrl) {
+            args.add("--spring.datasource.hikari.data-source-properties.sslmode=verify-full");
+            args.add("--spring.datasource.hikari.data-source-properties.sslrootcert=" + gate.rootCertificate());
+        }
         args.addAll(List.of(extra));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(PipelinePulseApplication.class,
                 SecurityEventRecorder.class).run(args.toArray(String[]::new));
@@ -136,9 +154,13 @@ class StartupPathsIntegrationTests {
 
     private PostgresPasswordGate gate(java.util.function.BiPredicate<String, String> accepts) throws Exception {
         URI target = URI.create(TestDatabase.coordinates().url().substring("jdbc:".length()));
-        PostgresPasswordGate gate = new PostgresPasswordGate(target.getHost(), target.getPort(), accepts);
+        PostgresPasswordGate gate = PostgresPasswordGate.withTls(target.getHost(), target.getPort(), accepts);
         resources.add(gate);
         return gate;
+    }
+
+    private static boolean isOwner(String user) {
+        return user.equals(TestDatabase.coordinates().ownerUsername());
     }
 
     /** What RDS checks: a SigV4 presigned connect request for this host, port, user and region. */

@@ -4,14 +4,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiPredicate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A loopback stand-in for the authentication step of a PostgreSQL server, in front of the real one.
@@ -22,6 +30,10 @@ import java.util.function.BiPredicate;
  * A rejected password gets the server's own answer ({@code FATAL 28P01 password authentication failed});
  * an accepted one is followed by the client's original start-up message being relayed to the real
  * PostgreSQL, which answers AuthenticationOk and serves every query from then on.
+ *
+ * <p>{@link #withTls} makes it answer TLS like a production server (RDS): with a certificate for 127.0.0.1 made for
+ * this gate, written to {@link #rootCertificate()} for the driver's {@code sslrootcert}, so that a JDBC URL with
+ * {@code sslmode=verify-full} verifies it. The relay to the real PostgreSQL stays on loopback in the clear.
  */
 public final class PostgresPasswordGate implements AutoCloseable {
 
@@ -29,15 +41,50 @@ public final class PostgresPasswordGate implements AutoCloseable {
     private static final int GSS_REQUEST = 80877104;
 
     private final ServerSocket server;
+    private final SSLContext tls;
+    private final Path rootCertificate;
     private final String targetHost;
     private final int targetPort;
     private final BiPredicate<String, String> accepts;
     private final List<String> passwordsSeen = new CopyOnWriteArrayList<>();
     private final List<Boolean> outcomes = new CopyOnWriteArrayList<>();
+    private final List<Boolean> encrypted = new CopyOnWriteArrayList<>();
 
     /** @param accepts (user, password) -> whether to let the connection through */
     public PostgresPasswordGate(String targetHost, int targetPort, BiPredicate<String, String> accepts)
             throws IOException {
+        this(targetHost, targetPort, accepts, null, null);
+    }
+
+    /** A gate that speaks TLS with a certificate of its own for 127.0.0.1 (see {@link #rootCertificate()}). */
+    public static PostgresPasswordGate withTls(String targetHost, int targetPort, BiPredicate<String, String> accepts)
+            throws IOException {
+        Path directory = Files.createTempDirectory("pg-gate-tls");
+        String storePassword = TestKeys.password();
+        Path keyStore = directory.resolve("gate.p12");
+        Path certificate = directory.resolve("root.crt");
+        keytool("-genkeypair", "-alias", "gate", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", keyStore.toString(), "-storetype",
+                "PKCS12", "-storepass", storePassword, "-keypass", storePassword);
+        keytool("-exportcert", "-rfc", "-alias", "gate", "-keystore", keyStore.toString(), "-storetype", "PKCS12",
+                "-storepass", storePassword, "-file", certificate.toString());
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, storePassword.toCharArray());
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, storePassword.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return new PostgresPasswordGate(targetHost, targetPort, accepts, context, certificate);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("could not load the gate's certificate", e);
+        }
+    }
+
+    private PostgresPasswordGate(String targetHost, int targetPort, BiPredicate<String, String> accepts,
+            SSLContext tls, Path rootCertificate) throws IOException {
+        this.tls = tls;
+        this.rootCertificate = rootCertificate;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.accepts = accepts;
@@ -49,6 +96,32 @@ public final class PostgresPasswordGate implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Whether each presented password came over TLS, in order. */
+    public List<Boolean> encrypted() {
+        return List.copyOf(encrypted);
+    }
+
+    /** The PEM certificate a client must trust ({@code sslrootcert}); only for a gate {@link #withTls}. */
+    public Path rootCertificate() {
+        return rootCertificate;
+    }
+
+    private static void keytool(String... arguments) throws IOException {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                throw new IOException("keytool failed: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running keytool", e);
+        }
     }
 
     /** Every password presented, in order (to check that none of them was ever logged). */
@@ -74,7 +147,8 @@ public final class PostgresPasswordGate implements AutoCloseable {
         }
     }
 
-    private void handle(Socket client) {
+    private void handle(Socket accepted) {
+        Socket client = accepted;
         try {
             DataInputStream in = new DataInputStream(client.getInputStream());
             DataOutputStream out = new DataOutputStream(client.getOutputStream());
@@ -84,6 +158,18 @@ public final class PostgresPasswordGate implements AutoCloseable {
                 byte[] body = new byte[length - 4];
                 in.readFully(body);
                 int code = ((body[0] & 0xff) << 24) | ((body[1] & 0xff) << 16) | ((body[2] & 0xff) << 8) | (body[3] & 0xff);
+                if (code == SSL_REQUEST && tls != null && !(client instanceof SSLSocket)) {
+                    out.writeByte('S');
+                    out.flush();
+                    SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(client,
+                            client.getInetAddress().getHostAddress(), client.getPort(), true);
+                    secured.setUseClientMode(false);
+                    secured.startHandshake();
+                    client = secured;
+                    in = new DataInputStream(client.getInputStream());
+                    out = new DataOutputStream(client.getOutputStream());
+                    continue;
+                }
                 if (code == SSL_REQUEST || code == GSS_REQUEST) {
                     out.writeByte('N');
                     out.flush();
@@ -108,6 +194,7 @@ public final class PostgresPasswordGate implements AutoCloseable {
             in.readFully(message);
             String password = new String(message, 0, message.length - 1, StandardCharsets.UTF_8);
             passwordsSeen.add(password);
+            encrypted.add(client instanceof SSLSocket);
             boolean ok = accepts.test(user, password);
             outcomes.add(ok);
             if (!ok) {

@@ -10,7 +10,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Starts a second instance of the application on the test database, as behind a load balancer: {@code test}
- * profile, random server and management ports, the test database's coordinates, plus the given settings (passed
+ * profile, random server and management ports, the test database's coordinates (the service role for the pool,
+ * the owner role for Flyway), plus the given settings (passed
  * as {@code --name=value} arguments). The caller closes the returned context.
  */
 public final class SecondInstance {
@@ -26,6 +27,7 @@ public final class SecondInstance {
                 "--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password()));
+        args.addAll(db.migrationArguments());
         settings.forEach((name, value) -> args.add("--" + name + "=" + value));
         return new SpringApplicationBuilder(PipelinePulseApplication.class).profiles("test")
                 .initializers(initializers)

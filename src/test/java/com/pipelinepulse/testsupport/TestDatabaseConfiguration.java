@@ -1,21 +1,18 @@
 package com.pipelinepulse.testsupport;
 
+import org.springframework.boot.autoconfigure.flyway.FlywayConnectionDetails;
 import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.testcontainers.service.connection.ServiceConnection;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
-import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.testcontainers.containers.PostgreSQLContainer;
 
-/** Points every test application context at {@link TestDatabase}. */
+/**
+ * Points every test application context at {@link TestDatabase}: the pool connects as the run's service role,
+ * Flyway as the owner role (the two roles of docs/deployment.md).
+ */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestDatabaseConfiguration {
 
     @Bean
-    @Conditional(ExternalDatabase.class)
     JdbcConnectionDetails testDatabaseConnectionDetails() {
         TestDatabase.Coordinates db = TestDatabase.coordinates();
         return new JdbcConnectionDetails() {
@@ -36,25 +33,24 @@ public class TestDatabaseConfiguration {
         };
     }
 
-    // Shared by every context of this JVM: never stopped by a context closing.
-    @Bean(destroyMethod = "")
-    @ServiceConnection
-    @Conditional(ContainerDatabase.class)
-    PostgreSQLContainer<?> postgresContainer() {
-        return TestDatabase.container();
-    }
+    @Bean
+    FlywayConnectionDetails testDatabaseMigrationDetails() {
+        TestDatabase.Coordinates db = TestDatabase.coordinates();
+        return new FlywayConnectionDetails() {
+            @Override
+            public String getJdbcUrl() {
+                return db.url();
+            }
 
-    static final class ExternalDatabase implements Condition {
-        @Override
-        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return TestDatabase.externalDatabaseConfigured();
-        }
-    }
+            @Override
+            public String getUsername() {
+                return db.ownerUsername();
+            }
 
-    static final class ContainerDatabase implements Condition {
-        @Override
-        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return !TestDatabase.externalDatabaseConfigured();
-        }
+            @Override
+            public String getPassword() {
+                return db.ownerPassword();
+            }
+        };
     }
 }
