@@ -329,6 +329,11 @@ class SessionFlowIntegrationTests {
                     .andExpect(status().isOk()).andExpect(jsonPath("$.roles[0]").value(role.id()));
             mvc.perform(get("/api/auth/sessions").header(HttpHeaders.AUTHORIZATION, who.bearer()))
                     .andExpect(status().isOk());
+            // "Sign out everywhere else" is open to every role (there is no 403 case) and keeps this session.
+            mvc.perform(delete("/api/auth/sessions").header(HttpHeaders.AUTHORIZATION, who.bearer()))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.ended_sessions").value(0));
+            mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, who.bearer()))
+                    .andExpect(status().isOk());
         }
     }
 
