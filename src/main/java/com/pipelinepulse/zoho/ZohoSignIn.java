@@ -36,8 +36,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * Sign-in with Zoho, both legs. The start stores a one-time state (hashed) with a PKCE verifier and binds it to
  * the browser; the callback checks all of that, exchanges the code at the data centre the table names, reads who
- * signed in, checks that the allow-list admits them, and then, in one transaction, records the user, stores the Zoho tokens encrypted and opens a
- * session. No database transaction is held open while Zoho is being called.
+ * signed in, checks that the allow-list admits them (organisation and/or email domain), and then, in one
+ * transaction, records the user, stores the Zoho tokens encrypted and opens a session. No database transaction is
+ * held open while Zoho is being called.
  */
 @Service
 class ZohoSignIn {

@@ -238,7 +238,8 @@ class AdminUsersIntegrationTests {
                 .param("id", viewer.user().id()).query(String.class).list()).containsExactly("user_disabled");
         assertThat(events.stream(SecurityEvent.class).filter(e -> e.type().equals(
                 SecurityEvent.Types.USER_STATUS_CHANGED) && viewer.user().id().equals(e.userId()))).singleElement()
-                .satisfies(e -> assertThat(e.details()).containsEntry("from", "ACTIVE").containsEntry("to", "DISABLED"));
+                .satisfies(e -> assertThat(e.details()).containsEntry("from", "ACTIVE")
+                        .containsEntry("to", "DISABLED"));
 
         // Enabled again, the user signs in anew; nothing of the old sessions comes back.
         patchAs(admin, viewer.user().id(), "{\"status\":\"ACTIVE\"}").andExpect(status().isOk())
