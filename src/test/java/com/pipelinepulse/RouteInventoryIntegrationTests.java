@@ -40,7 +40,8 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0",
-                "pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "pipelinepulse.spa.base-url=https://app.example.com"})
+                "pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "pipelinepulse.spa.base-url=https://app.example.com",
+                "pipelinepulse.identity.allowed-zoho-orgs=4000000000000001"})
 @Import({TestDatabaseConfiguration.class, RouteInventoryIntegrationTests.ManagementContextCapture.class})
 class RouteInventoryIntegrationTests {
 

@@ -41,6 +41,7 @@ public record SecurityEvent(String type, String outcome, UUID userId, String sub
         public static final String SESSION_REVOKED = "session_revoked";
         public static final String ROLE_CHANGED = "role_changed";
         public static final String REGION_CHANGED = "region_changed";
+        public static final String USER_STATUS_CHANGED = "user_status_changed";
         public static final String RATE_LIMITED = "rate_limited";
         public static final String LOCKOUT = "lockout";
         public static final String ZOHO_REAUTH_REQUIRED = "zoho_reauth_required";

@@ -23,8 +23,9 @@ import org.springframework.core.env.Profiles;
  * What makes a configuration unsafe. Outside the {@code local} and {@code test} profiles: a missing, short
  * (under 256 bits) or sample JWT key, a redirect URI that is not https, DEBUG or TRACE logging for the root
  * or the application, actuator endpoints beyond health, info and prometheus, a placeholder credential of
- * docker-compose.yml, RDS IAM authentication on a database URL that does not verify the server. In every profile:
- * the {@code local} profile together with AWS secrets.
+ * docker-compose.yml, RDS IAM authentication on a database URL that does not verify the server, no sign-in
+ * allow-list (neither Zoho organisations nor email domains). In every profile: the {@code local} profile together
+ * with AWS secrets.
  */
 final class StartupSafetyRules {
 
@@ -48,6 +49,8 @@ final class StartupSafetyRules {
     static final String REDIRECT_URI = "pipelinepulse.zoho.redirect-uri";
     static final List<String> HTTPS_SETTINGS = List.of("pipelinepulse.zoho.accounts-url",
             "pipelinepulse.zoho.data-centers", "pipelinepulse.spa.base-url", "pipelinepulse.cors.allowed-origins");
+    static final String ALLOWED_ZOHO_ORGS = "pipelinepulse.identity.allowed-zoho-orgs";
+    static final String ALLOWED_EMAIL_DOMAINS = "pipelinepulse.identity.allowed-email-domains";
     static final String AWS_SECRETS_ENABLED = "pipelinepulse.secrets.aws.enabled";
     static final String ACTUATOR_EXPOSURE = "management.endpoints.web.exposure.include";
     static final String IAM_AUTH = "pipelinepulse.database.iam-auth";
@@ -86,6 +89,7 @@ final class StartupSafetyRules {
         checkActuatorExposure(environment, problems);
         checkComposePlaceholders(secrets, problems);
         checkIamVerifiesTheServer(environment, problems);
+        checkSignInAllowList(environment, problems);
         return problems;
     }
 
@@ -214,6 +218,21 @@ final class StartupSafetyRules {
                         + " (logging.level." + logger + "); production logs at INFO or above");
             }
         });
+    }
+
+    /** Without an allow-list, anyone with a Zoho CRM account in any organisation could sign in. */
+    private static void checkSignInAllowList(Environment environment, List<String> problems) {
+        Binder binder = Binder.get(environment);
+        boolean restricted = false;
+        for (String setting : List.of(ALLOWED_ZOHO_ORGS, ALLOWED_EMAIL_DOMAINS)) {
+            restricted |= binder.bind(setting, Bindable.listOf(String.class)).orElse(List.of()).stream()
+                    .anyMatch(entry -> entry != null && !entry.isBlank());
+        }
+        if (!restricted) {
+            problems.add("nobody is kept from signing in: set the Zoho CRM organisations (" + ALLOWED_ZOHO_ORGS
+                    + " / PP_ZOHO_ALLOWED_ORGS) and/or the email domains (" + ALLOWED_EMAIL_DOMAINS
+                    + " / PP_ALLOWED_EMAIL_DOMAINS) whose people may sign in");
+        }
     }
 
     private static void checkActuatorExposure(Environment environment, List<String> problems) {

@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admins read users and change their role and region. */
+/** Admins read users and change their role, region and status. */
 @RestController
 @RequestMapping("/api/admin/users")
 @PreAuthorize("hasRole('ADMIN')")
@@ -51,15 +51,19 @@ class AdminUserController {
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change a user's role and/or region",
-            description = "role: admin, manager or viewer; region: one of the configured regions. "
-                    + "Invalid input is a 400 validation-failed problem and changes nothing.")
+    @Operation(summary = "Change a user's role, region and/or status",
+            description = "role: admin, manager or viewer; region: one of the configured regions; status: active or "
+                    + "disabled. Invalid input is a 400 validation-failed problem and changes nothing. Lowering the "
+                    + "role or disabling the user ends every session of theirs in the same transaction (their "
+                    + "access tokens stop working within seconds). A change that would leave no active admin is a "
+                    + "409 last-admin problem and changes nothing.")
     UserView patch(@PathVariable UUID id, @RequestBody UserPatch patch, Authentication authentication) {
         List<Map<String, String>> errors = new ArrayList<>();
         Role role = null;
         String region = null;
-        if (patch.role() == null && patch.region() == null) {
-            errors.add(Map.of("field", "role", "message", "give role and/or region"));
+        Boolean active = null;
+        if (patch.role() == null && patch.region() == null && patch.status() == null) {
+            errors.add(Map.of("field", "role", "message", "give role, region and/or status"));
         }
         if (patch.role() != null) {
             role = parseRole(patch.role());
@@ -76,12 +80,32 @@ class AdminUserController {
                 errors.add(Map.of("field", "region", "message", "must be one of " + String.join(", ", known)));
             }
         }
+        if (patch.status() != null) {
+            active = parseStatus(patch.status());
+            if (active == null) {
+                errors.add(Map.of("field", "status", "message", "must be one of active, disabled"));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new ApiProblemException(ProblemType.VALIDATION_FAILED, "One or more fields are invalid.",
                     Map.of("errors", errors), new HttpHeaders());
         }
         UUID actor = actorId(authentication);
-        return directory.update(id, role, region, actor).map(UserView::of).orElseThrow(AdminUserController::notFound);
+        try {
+            return directory.update(id, role, region, active, actor).map(UserView::of)
+                    .orElseThrow(AdminUserController::notFound);
+        } catch (JdbcUserDirectory.LastAdminException e) {
+            throw new ApiProblemException(ProblemType.LAST_ADMIN,
+                    "This change would leave no active admin; promote another admin first.");
+        }
+    }
+
+    private static Boolean parseStatus(String raw) {
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "active" -> Boolean.TRUE;
+            case "disabled" -> Boolean.FALSE;
+            default -> null;
+        };
     }
 
     private static Role parseRole(String raw) {
@@ -107,7 +131,7 @@ class AdminUserController {
     }
 
     /** The fields an admin may change; absent (null) fields stay as they are. */
-    record UserPatch(String role, String region) {
+    record UserPatch(String role, String region, String status) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -13,18 +13,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Who becomes admin on first sign-in, and how a Zoho country or locale maps to a sales region.
+ * Who may sign in, who becomes admin on first sign-in, and how a Zoho country or locale maps to a sales region.
  *
- * @param adminEmails emails (case-insensitive) that get role {@code admin} on first sign-in ({@code PP_ADMIN_EMAILS})
- * @param regions     the region mapping
+ * @param adminEmails         emails (case-insensitive) whose first Zoho user gets role {@code admin}
+ *                            ({@code PP_ADMIN_EMAILS}); each email is granted admin this way once only
+ * @param allowedZohoOrgs     Zoho CRM organisation ids whose members may sign in ({@code PP_ZOHO_ALLOWED_ORGS});
+ *                            empty: any organisation
+ * @param allowedEmailDomains email domains (case-insensitive, exact) that may sign in
+ *                            ({@code PP_ALLOWED_EMAIL_DOMAINS}); empty: any domain
+ * @param regions             the region mapping
  */
 @Validated
 @ConfigurationProperties("pipelinepulse.identity")
-record IdentityProperties(List<String> adminEmails, @Valid @NotNull Regions regions) {
+record IdentityProperties(List<String> adminEmails, List<String> allowedZohoOrgs, List<String> allowedEmailDomains,
+        @Valid @NotNull Regions regions) {
 
     IdentityProperties {
-        adminEmails = adminEmails == null ? List.of()
-                : adminEmails.stream().map(String::trim).filter(s -> !s.isEmpty())
+        adminEmails = lowerCaseEntries(adminEmails);
+        allowedZohoOrgs = lowerCaseEntries(allowedZohoOrgs);
+        allowedEmailDomains = lowerCaseEntries(allowedEmailDomains).stream()
+                .map(d -> d.startsWith("@") ? d.substring(1) : d).toList();
+    }
+
+    private static List<String> lowerCaseEntries(List<String> entries) {
+        return entries == null ? List.of()
+                : entries.stream().map(String::trim).filter(s -> !s.isEmpty())
                         .map(s -> s.toLowerCase(Locale.ROOT)).toList();
     }
 

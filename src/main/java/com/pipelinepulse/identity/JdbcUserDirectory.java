@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
 class JdbcUserDirectory implements UserDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcUserDirectory.class);
+
+    /** Serialises every change of role or status, so that the last-admin check cannot race. */
+    static final String ADMIN_CHANGES_LOCK = "pipelinepulse.app_user.admin_changes";
 
     private static final String COLUMNS = "id, zoho_user_id, email, display_name, region, role, status, created_at, "
             + "last_sign_in_at";
@@ -42,9 +46,15 @@ class JdbcUserDirectory implements UserDirectory {
                 || profile.email().isBlank()) {
             throw new IllegalArgumentException("a Zoho profile needs a user id and an email");
         }
+        String email = profile.email().trim();
         String displayName = profile.displayName() == null || profile.displayName().isBlank()
-                ? profile.email() : profile.displayName();
-        Role firstRole = properties.isAdminEmail(profile.email()) ? Role.ADMIN : Role.VIEWER;
+                ? email : profile.displayName();
+        boolean known = jdbc.sql("select count(*) from app_user where zoho_user_id = :zuid")
+                .param("zuid", profile.zohoUserId()).query(Long.class).single() > 0;
+        // An admin email makes only its first Zoho user an admin: a later, new Zoho id with the same email (a
+        // re-created or look-alike account) starts as viewer. The grant joins this transaction, so a sign-in that
+        // fails later leaves the email unclaimed.
+        Role firstRole = !known && properties.isAdminEmail(email) && claimAdminGrant(email) ? Role.ADMIN : Role.VIEWER;
         String firstRegion = properties.regions().regionFor(profile.country(), profile.locale());
         // Role and region are decided only on the first sign-in; afterwards admins own them.
         UserRecord user = jdbc.sql("""
@@ -55,13 +65,24 @@ class JdbcUserDirectory implements UserDirectory {
                        last_sign_in_at = excluded.last_sign_in_at, updated_at = now()
                 returning %s""".formatted(COLUMNS))
                 .param("zuid", profile.zohoUserId())
-                .param("email", profile.email().trim())
+                .param("email", email)
                 .param("name", truncate(displayName, 200))
                 .param("region", firstRegion)
                 .param("role", firstRole.id())
                 .query(JdbcUserDirectory::map).single();
+        if (firstRole == Role.ADMIN) {
+            jdbc.sql("update admin_email_grant set user_id = :id where email = :email")
+                    .param("id", user.account().id()).param("email", email.toLowerCase(Locale.ROOT)).update();
+            log.info("User {} is admin: the first Zoho user of an email in the admin list", user.account().id());
+        }
         log.debug("Recorded sign-in of user {}", user.account().id());
         return user.account();
+    }
+
+    /** True when this call is the first to claim admin for the email (waits for a concurrent claim to settle). */
+    private boolean claimAdminGrant(String email) {
+        return jdbc.sql("insert into admin_email_grant (email) values (:email) on conflict (email) do nothing")
+                .param("email", email.toLowerCase(Locale.ROOT)).update() == 1;
     }
 
     @Override
@@ -80,11 +101,19 @@ class JdbcUserDirectory implements UserDirectory {
     }
 
     /**
-     * Changes role and/or region (null = leave as is) and publishes one event per changed attribute.
-     * Input must already be validated.
+     * Changes role, region and/or status (null = leave as is) and publishes one event per changed attribute.
+     * Input must already be validated. A change that lowers the role or disables the user publishes
+     * {@link UserAccessReduced} in this transaction (the session module ends the user's sessions with it). A change
+     * that would leave no active admin is refused ({@link LastAdminException}) and changes nothing: every change of
+     * role or status first takes one transaction-scoped advisory lock, so two admins demoting each other at once
+     * are serialised and the second sees the first's result.
      */
     @Transactional
-    Optional<UserRecord> update(UUID userId, Role role, String region, UUID actorId) {
+    Optional<UserRecord> update(UUID userId, Role role, String region, Boolean active, UUID actorId) {
+        if (role != null || active != null) {
+            jdbc.sql("select pg_advisory_xact_lock(hashtext(:key))").param("key", ADMIN_CHANGES_LOCK)
+                    .query((rs, n) -> 1).single();
+        }
         Optional<UserRecord> before = jdbc.sql("select " + COLUMNS + " from app_user where id = :id for update")
                 .param("id", userId).query(JdbcUserDirectory::map).optional();
         if (before.isEmpty()) {
@@ -93,10 +122,17 @@ class JdbcUserDirectory implements UserDirectory {
         UserAccount old = before.get().account();
         Role newRole = role == null ? old.role() : role;
         String newRegion = region == null ? old.region() : region;
+        boolean newActive = active == null ? old.active() : active;
+        boolean wasActiveAdmin = old.active() && old.role() == Role.ADMIN;
+        if (wasActiveAdmin && !(newActive && newRole == Role.ADMIN) && otherActiveAdmins(userId) == 0) {
+            throw new LastAdminException();
+        }
         UserRecord after = jdbc.sql("""
-                update app_user set role = :role, region = :region, updated_at = now() where id = :id
+                update app_user set role = :role, region = :region, status = :status, updated_at = now()
+                 where id = :id
                 returning %s""".formatted(COLUMNS))
-                .param("role", newRole.id()).param("region", newRegion).param("id", userId)
+                .param("role", newRole.id()).param("region", newRegion)
+                .param("status", newActive ? "ACTIVE" : "DISABLED").param("id", userId)
                 .query(JdbcUserDirectory::map).single();
         if (newRole != old.role()) {
             events.publishEvent(SecurityEvent.success(SecurityEvent.Types.ROLE_CHANGED, userId, old.email(),
@@ -106,7 +142,32 @@ class JdbcUserDirectory implements UserDirectory {
             events.publishEvent(SecurityEvent.success(SecurityEvent.Types.REGION_CHANGED, userId, old.email(),
                     changeDetails(old.region(), newRegion, actorId)));
         }
+        if (newActive != old.active()) {
+            events.publishEvent(SecurityEvent.success(SecurityEvent.Types.USER_STATUS_CHANGED, userId, old.email(),
+                    changeDetails(status(old.active()), status(newActive), actorId)));
+        }
+        if (old.active() && !newActive) {
+            events.publishEvent(new UserAccessReduced(userId, actorId, UserAccessReduced.DISABLED));
+        } else if (newRole.isBelow(old.role())) {
+            events.publishEvent(new UserAccessReduced(userId, actorId, UserAccessReduced.ROLE_LOWERED));
+        }
         return Optional.of(after);
+    }
+
+    private long otherActiveAdmins(UUID userId) {
+        return jdbc.sql("select count(*) from app_user where role = 'admin' and status = 'ACTIVE' and id <> :id")
+                .param("id", userId).query(Long.class).single();
+    }
+
+    private static String status(boolean active) {
+        return active ? "ACTIVE" : "DISABLED";
+    }
+
+    /** Refused: the change would leave no active admin. */
+    static final class LastAdminException extends RuntimeException {
+        LastAdminException() {
+            super("the last active admin cannot be demoted or disabled", null, false, false);
+        }
     }
 
     private static Map<String, Object> changeDetails(String from, String to, UUID actorId) {

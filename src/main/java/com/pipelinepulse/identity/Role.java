@@ -10,6 +10,11 @@ public enum Role {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether this role may do less than {@code other} (admin > manager > viewer). */
+    public boolean isBelow(Role other) {
+        return ordinal() > other.ordinal();
+    }
+
     public static Role fromId(String id) {
         return valueOf(id.toUpperCase(Locale.ROOT));
     }

@@ -83,7 +83,8 @@ class SecurityConfiguration {
                         // refresh cookie, guarded by CookieEndpointCsrfFilter.
                         .requestMatchers(HttpMethod.POST, "/api/auth/refresh", "/api/auth/logout").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/auth/me", "/api/auth/sessions").authenticated()
-                        .requestMatchers(HttpMethod.DELETE, "/api/auth/sessions/*").authenticated()
+                        .requestMatchers(HttpMethod.DELETE, "/api/auth/sessions", "/api/auth/sessions/*")
+                        .authenticated()
                         // Administration (audit trail, users): admins only; controllers check the role again.
                         .requestMatchers("/api/admin/**").hasRole("ADMIN")
                         // The person's own Zoho connection (zoho module): any role. Bearer token only, no cookie.

@@ -124,6 +124,20 @@ class AuthController {
                 .toList();
     }
 
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Ended(int endedSessions) {
+    }
+
+    @DeleteMapping("/sessions")
+    @Operation(summary = "End every other session of mine, keep this one",
+            description = "Ends every live session of the signed-in user except the one the access token belongs "
+                    + "to (\"sign out everywhere else\"): their refresh cookies and access tokens stop working "
+                    + "within seconds on every instance. Answers how many sessions were ended (0 when none).",
+            security = @SecurityRequirement(name = "bearer"))
+    Ended endOtherSessions(@AuthenticationPrincipal AccessTokenClaims principal) {
+        return new Ended(rotation.endOtherSessions(principal.userId(), principal.sessionId()));
+    }
+
     @DeleteMapping("/sessions/{id}")
     @Operation(summary = "End one of my sessions", description = "404 when the session is not mine or already ended.",
             security = @SecurityRequirement(name = "bearer"))

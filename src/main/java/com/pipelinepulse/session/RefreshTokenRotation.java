@@ -2,6 +2,7 @@ package com.pipelinepulse.session;
 
 import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.crypto.Sha256;
+import com.pipelinepulse.identity.UserAccessReduced;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
 import jakarta.servlet.http.HttpServletResponse;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -173,11 +175,31 @@ class RefreshTokenRotation implements SessionOpener {
     /** Ends every live session of a user on an admin's request; returns how many. */
     @Transactional
     int endAllSessions(UUID userId, UUID adminId) {
+        return endSessions(userId, null, adminId, "admin");
+    }
+
+    /** Ends every live session of the owner except {@code keep} (the one asking); returns how many. */
+    @Transactional
+    int endOtherSessions(UUID ownerId, UUID keep) {
+        return endSessions(ownerId, keep, ownerId, "user_ended_others");
+    }
+
+    /**
+     * A user's role was lowered or their account disabled: every session of theirs ends in the same transaction
+     * (the publisher's), so their access tokens and refresh cookies stop working as soon as the change commits.
+     */
+    @EventListener
+    @Transactional
+    public void on(UserAccessReduced reduced) {
+        endSessions(reduced.userId(), null, reduced.actorId(), reduced.reason());
+    }
+
+    private int endSessions(UUID userId, UUID keep, UUID by, String reason) {
         Instant now = Instant.now();
         String subject = users.find(userId).map(UserAccount::email).orElse(null);
         int ended = 0;
         for (SessionStore.SessionRow s : store.liveSessionsOf(userId, now)) {
-            if (end(s.id(), adminId, "admin", now, userId, subject)) {
+            if (!s.id().equals(keep) && end(s.id(), by, reason, now, userId, subject)) {
                 ended++;
             }
         }

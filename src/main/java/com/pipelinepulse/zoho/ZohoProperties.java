@@ -24,7 +24,8 @@ public record ZohoProperties(
         @NotNull @DefaultValue("https://accounts.zoho.com") URI accountsUrl,
         @NotNull URI redirectUri,
         String dataCenters,
-        @NotEmpty @DefaultValue({"ZohoCRM.modules.ALL", "ZohoCRM.users.READ", "AaaServer.profile.READ"})
+        @NotEmpty @DefaultValue({"ZohoCRM.modules.ALL", "ZohoCRM.users.READ", "ZohoCRM.org.READ",
+                "AaaServer.profile.READ"})
         List<String> scopes) {
 
     public ZohoProperties {

@@ -76,7 +76,26 @@ class StartupSafetyValidatorTests {
                 .withPropertyValues(
                         StartupSafetyRules.REDIRECT_URI + "=" + HTTPS_REDIRECT,
                         "management.endpoints.web.exposure.include=health,info,prometheus",
-                        "logging.level.root=INFO");
+                        "logging.level.root=INFO",
+                        StartupSafetyRules.ALLOWED_ZOHO_ORGS + "=4000000000000001");
+    }
+
+    @Test
+    void refusesToStartWhenAnyoneCouldSignIn() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        for (String[] none : new String[][] {{StartupSafetyRules.ALLOWED_ZOHO_ORGS + "="},
+                {StartupSafetyRules.ALLOWED_ZOHO_ORGS + "= , ", StartupSafetyRules.ALLOWED_EMAIL_DOMAINS + "="}}) {
+            production().withPropertyValues(none).run(context -> {
+                assertRefused(context, "nobody is kept from signing in");
+                assertThat(failure(context)).contains("PP_ZOHO_ALLOWED_ORGS", "PP_ALLOWED_EMAIL_DOMAINS");
+            });
+        }
+        // Either list alone is enough; the test and local profiles are exempt (their files set both anyway).
+        production().withPropertyValues(StartupSafetyRules.ALLOWED_ZOHO_ORGS + "=",
+                        StartupSafetyRules.ALLOWED_EMAIL_DOMAINS + "=example.com")
+                .run(context -> assertThat(context).hasNotFailed());
+        production().withPropertyValues(StartupSafetyRules.ALLOWED_ZOHO_ORGS + "=", "spring.profiles.active=test")
+                .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

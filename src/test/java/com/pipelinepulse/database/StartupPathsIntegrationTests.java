@@ -140,7 +140,8 @@ class StartupPathsIntegrationTests {
                 "--pipelinepulse.database.iam-auth=true",
                 "--pipelinepulse.database.region=" + REGION,
                 "--pipelinepulse.database.pool-size=3",
-                "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "--pipelinepulse.spa.base-url=https://app.example.com"));
+                "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "--pipelinepulse.spa.base-url=https://app.example.com",
+                "--pipelinepulse.identity.allowed-zoho-orgs=4000000000000001"));
         if (!tlsInUrl) {
             args.add("--spring.datasource.hikari.data-source-properties.sslmode=verify-full");
             args.add("--spring.datasource.hikari.data-source-properties.sslrootcert=" + gate.rootCertificate());

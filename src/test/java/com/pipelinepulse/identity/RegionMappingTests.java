@@ -41,7 +41,8 @@ class RegionMappingTests {
 
     @Test
     void adminEmailsAreTrimmedAndCaseInsensitive() {
-        IdentityProperties properties = new IdentityProperties(List.of(" Boss@Example.com ", ""), regions);
+        IdentityProperties properties = new IdentityProperties(List.of(" Boss@Example.com ", ""), List.of(), List.of(),
+                regions);
         assertThat(properties.isAdminEmail("boss@example.COM")).isTrue();
         assertThat(properties.isAdminEmail("other@example.com")).isFalse();
         assertThat(properties.isAdminEmail(null)).isFalse();

@@ -3,6 +3,7 @@ package com.pipelinepulse.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.patch;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.pipelinepulse.identity.Role;
@@ -24,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
@@ -105,6 +107,29 @@ class RevocationAcrossInstancesIntegrationTests {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
                 mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, other.bearer()))
                         .andExpect(status().isUnauthorized()));
+    }
+
+    @Test
+    void anAdminDemotedOnOneInstanceIsRefusedByTheOtherWithinFiveSeconds() throws Exception {
+        SignedIn admin = sessions.signIn(Role.ADMIN);
+        SignedIn demoted = sessions.signIn(Role.ADMIN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> instanceB.getBean(SessionRevocations.class).listening());
+        assertThat(meOnB(demoted).getStatusCode().value()).isEqualTo(200);
+
+        Instant demotedAt = Instant.now();
+        mvc.perform(patch("/api/admin/users/" + demoted.user().id()).header(HttpHeaders.AUTHORIZATION, admin.bearer())
+                .contentType(MediaType.APPLICATION_JSON).content("{\"role\":\"viewer\"}")).andExpect(status().isOk());
+
+        // On the other instance, the admin token he still holds can neither read nor undo anything.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> meOnB(demoted).getStatusCode().value() == 401);
+        assertThat(Duration.between(demotedAt, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        ResponseEntity<String> undo = apiB.patch().uri("/api/admin/users/{id}", demoted.user().id())
+                .header(HttpHeaders.AUTHORIZATION, demoted.bearer()).contentType(MediaType.APPLICATION_JSON)
+                .body("{\"role\":\"admin\"}").retrieve().onStatus(HttpStatusCode::isError, (req, res) -> { })
+                .toEntity(String.class);
+        assertThat(undo.getStatusCode().value()).isEqualTo(401);
+        assertThat(users.find(demoted.user().id()).orElseThrow().role()).isEqualTo(Role.VIEWER);
     }
 
     @Test

@@ -178,10 +178,25 @@ class SessionFlowIntegrationTests {
         SignedIn opened = sessions.open(sessions.user(Role.VIEWER));
         jdbc.sql("update user_session set absolute_expires_at = now() + interval '1 hour' where id = :id")
                 .param("id", opened.sessionId()).update();
-        mvc.perform(refresh(opened.refreshToken())).andExpect(status().isOk());
+        java.time.OffsetDateTime absolute = absoluteExpiry(opened.sessionId());
+        String cookie = opened.refreshToken();
+        for (int i = 0; i < 3; i++) {
+            MvcResult result = mvc.perform(refresh(cookie)).andExpect(status().isOk()).andReturn();
+            cookie = cookieValue(result);
+            // Never moved, and the cookie lives exactly as long as the session may.
+            assertThat(absoluteExpiry(opened.sessionId())).isEqualTo(absolute);
+            long maxAge = Long.parseLong(result.getResponse().getHeader(HttpHeaders.SET_COOKIE)
+                    .replaceAll(".*Max-Age=(\\d+).*", "$1"));
+            assertThat(maxAge).isBetween(3500L, 3600L);
+        }
         Boolean capped = jdbc.sql("select idle_expires_at <= absolute_expires_at from user_session where id = :id")
                 .param("id", opened.sessionId()).query(Boolean.class).single();
         assertThat(capped).isTrue();
+    }
+
+    private java.time.OffsetDateTime absoluteExpiry(UUID sessionId) {
+        return jdbc.sql("select absolute_expires_at from user_session where id = :id").param("id", sessionId)
+                .query(java.time.OffsetDateTime.class).single();
     }
 
     @Test
@@ -300,6 +315,7 @@ class SessionFlowIntegrationTests {
         expectUnauthenticated(mvc.perform(get("/api/auth/me")));
         expectUnauthenticated(mvc.perform(get("/api/auth/sessions")));
         expectUnauthenticated(mvc.perform(delete("/api/auth/sessions/" + UUID.randomUUID())));
+        expectUnauthenticated(mvc.perform(delete("/api/auth/sessions")));
         // A refresh cookie is not an access token.
         SignedIn opened = sessions.open(sessions.user(Role.ADMIN));
         expectUnauthenticated(mvc.perform(get("/api/auth/me").cookie(new Cookie(COOKIE, opened.refreshToken()))));
@@ -312,6 +328,11 @@ class SessionFlowIntegrationTests {
             mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, who.bearer()))
                     .andExpect(status().isOk()).andExpect(jsonPath("$.roles[0]").value(role.id()));
             mvc.perform(get("/api/auth/sessions").header(HttpHeaders.AUTHORIZATION, who.bearer()))
+                    .andExpect(status().isOk());
+            // "Sign out everywhere else" is open to every role (there is no 403 case) and keeps this session.
+            mvc.perform(delete("/api/auth/sessions").header(HttpHeaders.AUTHORIZATION, who.bearer()))
+                    .andExpect(status().isOk()).andExpect(jsonPath("$.ended_sessions").value(0));
+            mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, who.bearer()))
                     .andExpect(status().isOk());
         }
     }

@@ -53,7 +53,7 @@ public final class ZohoConnectionRows {
                 insert into zoho_connection (id, user_id, zoho_user_id, location, accounts_server, api_domain, scopes,
                     access_token, access_token_expires_at, refresh_token, status)
                 values (:id, :userId, :zuid, 'us', :accountsServer, :apiDomain,
-                    'ZohoCRM.modules.ALL,ZohoCRM.users.READ,AaaServer.profile.READ',
+                    'ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,AaaServer.profile.READ',
                     :accessToken, :expiresAt, :refreshToken, 'CONNECTED')""")
                 .param("id", id)
                 .param("userId", userId)

@@ -34,6 +34,21 @@ public final class CrmCurrentUserClient {
         return parse(answer);
     }
 
+    /**
+     * The id of the CRM organisation the token's user belongs to: {@code GET {api_domain}/crm/v8/org}, answer
+     * {@code {"org":[{"id":"...", ...}]}} (scope {@code ZohoCRM.org.READ}). Sign-in checks it against the allow-list.
+     */
+    String organisationId(URI apiDomain, String accessToken) {
+        Answer answer = http.get(URI.create(apiDomain + "/crm/v8/org"), accessToken, "CRM organisation");
+        ZohoHttp.throwIfError(answer, "CRM organisation");
+        JsonNode orgs = answer.body() == null ? null : answer.body().get("org");
+        String id = orgs == null || !orgs.isArray() || orgs.isEmpty() ? null : text(orgs.get(0), "id");
+        if (id == null) {
+            throw new ZohoAccountsException(Kind.UNAVAILABLE, null, "CRM organisation: no organisation in the answer");
+        }
+        return id;
+    }
+
     /** The first user of a successful {@code users?type=CurrentUser} answer. */
     public static CrmCurrentUser parse(Answer answer) {
         JsonNode users = answer.body() == null ? null : answer.body().get("users");

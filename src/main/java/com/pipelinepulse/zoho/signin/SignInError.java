@@ -32,6 +32,11 @@ enum SignInError {
     NO_REFRESH_TOKEN,
     /** The person's Pipeline Pulse account is disabled. */
     ACCOUNT_DISABLED,
+    /**
+     * The person's Zoho CRM organisation ({@code PP_ZOHO_ALLOWED_ORGS}) or email domain
+     * ({@code PP_ALLOWED_EMAIL_DOMAINS}) is not one this installation admits; the audit detail says which.
+     */
+    NOT_ALLOWED,
     /** Anything unexpected on our side. */
     SERVER_ERROR;
 

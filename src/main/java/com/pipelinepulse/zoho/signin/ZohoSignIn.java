@@ -1,6 +1,7 @@
 package com.pipelinepulse.zoho.signin;
 
 import com.pipelinepulse.audit.SecurityEvent;
+import com.pipelinepulse.identity.SignInAllowList;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
 import com.pipelinepulse.identity.ZohoProfile;
@@ -46,8 +47,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * Sign-in with Zoho, both legs. The start stores a one-time state (hashed) with a PKCE verifier and binds it to
  * the browser; the callback checks all of that, exchanges the code at the data centre the table names, reads who
- * signed in, and then, in one transaction, records the user, stores the Zoho tokens encrypted and opens a
- * session. No database transaction is held open while Zoho is being called.
+ * signed in, checks that the allow-list admits them (organisation and/or email domain), and then, in one
+ * transaction, records the user, stores the Zoho tokens encrypted and opens a session. No database transaction is
+ * held open while Zoho is being called.
  */
 @Service
 class ZohoSignIn {
@@ -70,6 +72,7 @@ class ZohoSignIn {
     private final JdbcZohoConnections connections;
     private final SessionOpener sessions;
     private final ReplacedTokenRevoker revoker;
+    private final SignInAllowList allowList;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transaction;
     private final SecureRandom random = new SecureRandom();
@@ -78,7 +81,8 @@ class ZohoSignIn {
             SignInStateStore states, ZohoAccounts accounts, ZohoAuthorizationRequests authorizationRequests,
             CrmCurrentUserClient crm, UserDirectory users,
             JdbcZohoConnections connections, SessionOpener sessions, ReplacedTokenRevoker revoker,
-            ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
+            SignInAllowList allowList, ApplicationEventPublisher events,
+            PlatformTransactionManager transactionManager) {
         this.zoho = zoho;
         this.spa = spa;
         this.dataCenters = dataCenters;
@@ -91,6 +95,7 @@ class ZohoSignIn {
         this.connections = connections;
         this.sessions = sessions;
         this.revoker = revoker;
+        this.allowList = allowList;
         this.events = events;
         this.transaction = new TransactionTemplate(transactionManager);
     }
@@ -197,6 +202,7 @@ class ZohoSignIn {
         boolean kept = false;
         try {
             ZohoProfile profile = profile(dataCenter, tokens);
+            admit(profile, tokens);
             DeferredCookieResponse deferred = new DeferredCookieResponse(response);
             String scopes = tokens.scope() != null && !tokens.scope().isBlank() ? tokens.scope()
                     : String.join(",", zoho.scopes());
@@ -290,6 +296,26 @@ class ZohoSignIn {
         }
         return new ZohoProfile(info.zuid(), info.email(), displayName(info, crmUser), crmUser.country(),
                 crmUser.locale());
+    }
+
+    /**
+     * Refuses a person outside the allowed Zoho CRM organisations or email domains, before anything is stored (the
+     * unused Zoho grant is revoked like that of any failed sign-in). The audit detail names the check that failed.
+     */
+    private void admit(ZohoProfile profile, ZohoTokens tokens) {
+        String organisationId = null;
+        if (allowList.checksOrganisation()) {
+            try {
+                organisationId = crm.organisationId(tokens.apiDomain(), tokens.accessToken());
+            } catch (ZohoAccountsException e) {
+                throw new SignInFailure(e.kind() == Kind.REJECTED ? SignInError.PROFILE_UNAVAILABLE
+                        : SignInError.ZOHO_UNAVAILABLE, "organisation," + detail(e));
+            }
+        }
+        String orgDetail = organisationId == null ? "" : ",org=" + ZohoHttp.safe(organisationId);
+        allowList.refusal(organisationId, profile.email()).ifPresent(reason -> {
+            throw new SignInFailure(SignInError.NOT_ALLOWED, reason + orgDetail, null, profile.email());
+        });
     }
 
     private static String displayName(ZohoUserInfo info, CrmCurrentUser crmUser) {

@@ -1,6 +1,7 @@
 package com.pipelinepulse.zoho.signin;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -196,25 +197,7 @@ class ZohoSignInAttackIntegrationTests {
                 .get(urlPathEqualTo("/api/au/crm/v8/users")).atPriority(1)
                 .willReturn(WireMock.serviceUnavailable()));
         try {
-            SignInBrowser browser = startedBrowser();
-            URI link = browser.link("user-au-viewer");
-            String code = SignInBrowser.query(link).get("code");
-            awaitRevocationsDone();
-            events.clear();
-            RowCounts before = RowCounts.of(jdbc);
-
-            MvcResult callback = browser.callback(link);
-
-            assertRefused(callback, "zoho_unavailable", before);
-            String issued = ZohoStandIn.server().getAllServeEvents().stream()
-                    .filter(e -> e.getRequest().getUrl().equals("/au/oauth/v2/token")
-                            && code.equals(e.getRequest().formParameter("code").firstValue()))
-                    .map(e -> e.getResponse().getBodyAsString()).findFirst().orElseThrow();
-            String refreshToken = new ObjectMapper().readTree(issued)
-                    .get("refresh_token").asText();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ZohoStandIn.server().verify(1,
-                    postRequestedFor(urlPathEqualTo("/au/oauth/v2/token/revoke"))
-                            .withQueryParam("token", equalTo(refreshToken))));
+            refusedAfterTheExchangeAndRevoked("au-viewer", "zoho_unavailable");
         } finally {
             ZohoStandIn.server().removeStub(crmDown);
         }
@@ -255,6 +238,52 @@ class ZohoSignInAttackIntegrationTests {
         } finally {
             ZohoStandIn.server().removeStub(hostile);
         }
+    }
+
+    // ---- who may sign in (PP_ZOHO_ALLOWED_ORGS, PP_ALLOWED_EMAIL_DOMAINS) ---------------------------------
+
+    @Test
+    void aPersonOfAnotherZohoOrganisationIsRefusedAndTheirGrantRevoked() throws Exception {
+        refusedByAllowList("us-outsider", "organisation_not_allowed,org=4000000000000002");
+        ZohoStandIn.server().verify(getRequestedFor(urlPathEqualTo("/api/us/crm/v8/org")));
+    }
+
+    @Test
+    void aPersonOfTheOrganisationWithAnEmailOutsideTheAllowedDomainsIsRefused() throws Exception {
+        refusedByAllowList("us-contractor", "email_domain_not_allowed,org=4000000000000001");
+    }
+
+    private void refusedByAllowList(String key, String detail) throws Exception {
+        refusedAfterTheExchangeAndRevoked(key, "not_allowed");
+        assertThat(signInEvents().get(0).details()).containsEntry("detail", detail);
+        assertThat(signInEvents().get(0).subject()).endsWith(key.equals("us-outsider") ? "@example.com"
+                : "@contractor.example");
+    }
+
+    /**
+     * Signs the stand-in person {@code key} in; the callback must be refused with {@code reason} after the code
+     * exchange, writing nothing, and the refresh token that exchange issued must be revoked at their data centre.
+     */
+    private void refusedAfterTheExchangeAndRevoked(String key, String reason) throws Exception {
+        SignInBrowser browser = startedBrowser();
+        URI link = browser.link("user-" + key);
+        String code = SignInBrowser.query(link).get("code");
+        String location = SignInBrowser.query(link).get("location");
+        awaitRevocationsDone();
+        events.clear();
+        RowCounts before = RowCounts.of(jdbc);
+
+        MvcResult callback = browser.callback(link);
+
+        assertRefused(callback, reason, before);
+        String issued = ZohoStandIn.server().getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().equals("/" + location + "/oauth/v2/token")
+                        && code.equals(e.getRequest().formParameter("code").firstValue()))
+                .map(e -> e.getResponse().getBodyAsString()).findFirst().orElseThrow();
+        String refreshToken = new ObjectMapper().readTree(issued).get("refresh_token").asText();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ZohoStandIn.server().verify(1,
+                postRequestedFor(urlPathEqualTo("/" + location + "/oauth/v2/token/revoke"))
+                        .withQueryParam("token", equalTo(refreshToken))));
     }
 
     // ---- return_to ----------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ class ZohoSignInFlowIntegrationTests {
 
     static final String SPA = "https://app.example.com";
     static final String REDIRECT_URI = "https://api.example.com/api/zoho/auth/callback";
-    static final String SCOPES = "ZohoCRM.modules.ALL,ZohoCRM.users.READ,AaaServer.profile.READ";
+    static final String SCOPES = "ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,AaaServer.profile.READ";
     /** The stand-in's people (its README): key to ZUID. */
     static final Map<String, String> ZUIDS = Map.of("us-admin", "9000000001", "us-manager", "9000000002",
             "eu-viewer", "9000000003", "in-viewer", "9000000004", "au-viewer", "9000000005", "jp-viewer",
@@ -271,7 +271,10 @@ class ZohoSignInFlowIntegrationTests {
                         .withHeader("Authorization", equalTo("Zoho-oauthtoken " + access))
                         .willReturn(okJson("{\"users\":[{\"id\":\"7000000000000002\",\"zuid\":\"9000000002\","
                                 + "\"email\":\"mia.manager@example.com\",\"full_name\":\"Mia Manager\","
-                                + "\"country\":\"Germany\",\"locale\":\"de_DE\",\"status\":\"active\"}]}"))));
+                                + "\"country\":\"Germany\",\"locale\":\"de_DE\",\"status\":\"active\"}]}"))),
+                ZohoStandIn.server().stubFor(WireMock.get(urlPathEqualTo("/api/eu/crm/v8/org")).atPriority(1)
+                        .withHeader("Authorization", equalTo("Zoho-oauthtoken " + access))
+                        .willReturn(okJson("{\"org\":[{\"id\":\"4000000000000001\"}]}"))));
         try {
             SignInBrowser browser = new SignInBrowser(mvc);
             browser.start("/");
