@@ -38,7 +38,7 @@ public final class CrmCurrentUserClient {
      * The id of the CRM organisation the token's user belongs to: {@code GET {api_domain}/crm/v8/org}, answer
      * {@code {"org":[{"id":"...", ...}]}} (scope {@code ZohoCRM.org.READ}). Sign-in checks it against the allow-list.
      */
-    String organisationId(URI apiDomain, String accessToken) {
+    public String organisationId(URI apiDomain, String accessToken) {
         Answer answer = http.get(URI.create(apiDomain + "/crm/v8/org"), accessToken, "CRM organisation");
         ZohoHttp.throwIfError(answer, "CRM organisation");
         JsonNode orgs = answer.body() == null ? null : answer.body().get("org");

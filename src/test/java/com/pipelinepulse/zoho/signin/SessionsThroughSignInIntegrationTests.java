@@ -1,4 +1,4 @@
-package com.pipelinepulse.zoho;
+package com.pipelinepulse.zoho.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasSize;

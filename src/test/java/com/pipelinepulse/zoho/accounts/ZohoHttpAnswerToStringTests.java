@@ -1,21 +1,12 @@
-package com.pipelinepulse.zoho;
+package com.pipelinepulse.zoho.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.pipelinepulse.testsupport.RecordInstances;
 import org.junit.jupiter.api.Test;
 
-/** Records of the zoho module that hold a PKCE verifier or Zoho's token answer never show them in toString(). */
-class SecretHoldingZohoRecordsTests {
-
-    @Test
-    void aStoredSignInStateRowShowsNoCodeVerifier() throws Exception {
-        Object row = RecordInstances.of(SignInStateStore.class, "Row", "verifier-canary-dBjftJeZ4CVPmB92K27uhbUJU1p1r",
-                "/pipeline", true);
-
-        assertThat(row.toString()).doesNotContain("canary").contains("/pipeline");
-    }
+/** Zoho's token answer never shows a token in toString(). */
+class ZohoHttpAnswerToStringTests {
 
     @Test
     void aTokenAnswerShowsItsStatusAndMemberNamesButNoToken() throws Exception {
