@@ -14,13 +14,14 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL, so when {@link TestDatabase} would find none the build stops here, in seconds, with one line naming
  * what to set, instead of every Spring context failing on its own. {@code -DskipITs} or {@code -DskipTests} skips
  * it (unit tests need no database).
+ *
+ * <p>A {@link Runnable}, which {@code exec:java} runs like a main class, rather than a {@code main} method: the test
+ * classes must keep a single main class, {@code TestPipelinePulseApplication}, for {@code spring-boot:test-run}.
  */
-public final class TestDatabasePreflight {
+public final class TestDatabasePreflight implements Runnable {
 
-    private TestDatabasePreflight() {
-    }
-
-    public static void main(String[] args) {
+    @Override
+    public void run() {
         // Testcontainers explains at length why it found no Docker; the one line of the failure says what matters.
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.OFF);
         Optional<String> problem = problem(System.getenv(TestDatabase.URL_VARIABLE),
