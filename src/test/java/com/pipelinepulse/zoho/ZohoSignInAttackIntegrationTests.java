@@ -1,5 +1,6 @@
 package com.pipelinepulse.zoho;
 
+import static com.pipelinepulse.testsupport.TestText.signInEvents;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -183,7 +184,7 @@ class ZohoSignInAttackIntegrationTests {
             MvcResult callback = second.callback(replay);
 
             assertRefused(callback, "code_exchange_failed", before);
-            assertThat(signInEvents().get(0).details()).containsEntry("detail", "rejected,zoho_error=invalid_code");
+            assertThat(signInEvents(events).get(0).details()).containsEntry("detail", "rejected,zoho_error=invalid_code");
         } finally {
             ZohoStandIn.server().removeStub(spent);
         }
@@ -279,14 +280,10 @@ class ZohoSignInAttackIntegrationTests {
         assertThat(result.getResponse().getHeader("Cache-Control")).contains("no-store");
         assertThat(result.getResponse().getCookie(TestSessions.COOKIE)).isNull();
         assertThat(RowCounts.of(jdbc)).isEqualTo(before);
-        List<SecurityEvent> signIns = signInEvents();
+        List<SecurityEvent> signIns = signInEvents(events);
         assertThat(signIns).hasSize(1);
         assertThat(signIns.get(0).failed()).isTrue();
         assertThat(signIns.get(0).details()).containsEntry("reason", reason);
-    }
-
-    private List<SecurityEvent> signInEvents() {
-        return events.stream(SecurityEvent.class).filter(e -> e.type().equals(SecurityEvent.Types.SIGN_IN)).toList();
     }
 
     /** Earlier sign-ins may still be revoking replaced tokens in the background; let them finish first. */
