@@ -32,9 +32,12 @@ fail() {
 }
 
 # Its own process group (job control), so that a signal reaches Maven and the forked application JVM together,
-# as Ctrl-C in a terminal does; with job control on, the background job does not ignore SIGINT.
+# as Ctrl-C in a terminal does. SIGINT back to its default: a background job of a non-interactive shell (this
+# script's, or this script itself when a CI starts it so) would otherwise ignore it, and Java with it.
+default_int=()
+if env --default-signal=INT true 2>/dev/null; then default_int=(env --default-signal=INT); fi
 set -m
-./mvnw -B spring-boot:test-run >"${log}" 2>&1 &
+"${default_int[@]}" ./mvnw -B spring-boot:test-run >"${log}" 2>&1 &
 app_pid=$!
 set +m
 stop() {
