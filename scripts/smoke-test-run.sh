@@ -2,7 +2,8 @@
 # The no-Docker path, end to end: `./mvnw spring-boot:test-run` starts the API (local profile) on this machine's
 # PostgreSQL with the in-process Zoho stand-in; this script waits for readiness, checks the stand-in's sign-in
 # page, then signs in as a sample user with curl (sign-in start -> stand-in page -> callback -> refresh -> me),
-# and stops the API. Run by .ci/run after the tests.
+# and stops it as Ctrl-C does (SIGINT to Maven and the application): Maven must end with exit code 0. Run by
+# .ci/run after the tests.
 #
 #   PP_DATABASE_URL=jdbc:postgresql://127.0.0.1:5432/<db> PP_DATABASE_USERNAME=postgres scripts/smoke-test-run.sh
 #
@@ -30,9 +31,15 @@ fail() {
   exit 1
 }
 
-# Its own process group, so that stopping it stops Maven and the forked application JVM together.
-setsid ./mvnw -B -q spring-boot:test-run >"${log}" 2>&1 &
+# Its own process group (job control), so that a signal reaches Maven and the forked application JVM together,
+# as Ctrl-C in a terminal does. SIGINT back to its default: a background job of a non-interactive shell (this
+# script's, or this script itself when a CI starts it so) would otherwise ignore it, and Java with it.
+default_int=()
+if env --default-signal=INT true 2>/dev/null; then default_int=(env --default-signal=INT); fi
+set -m
+"${default_int[@]}" ./mvnw -B spring-boot:test-run >"${log}" 2>&1 &
 app_pid=$!
+set +m
 stop() {
   if kill -0 "${app_pid}" 2>/dev/null; then
     kill -TERM -- "-${app_pid}" 2>/dev/null || true
@@ -53,8 +60,10 @@ done
 say "ready: /actuator/health/readiness is UP"
 for _ in $(seq 1 10); do grep -q 'Open the sign-in:' "${log}" && break; sleep 1; done
 grep -q 'Open the sign-in:' "${log}" || fail "the start-up banner with the URL to open was not printed"
-grep -q 'us-admin  *Ada Admin' "${log}" || fail "the start-up banner does not list the sample users"
-say "the banner names the URL to open and the sample users"
+# One line per sample user, the email whole (placeholders): the banner is printed, not logged (no "\n", no masking).
+grep -q '^  us-admin  *Ada Admin  *ada\.admin@example\.com  *data centre us' "${log}" \
+  || fail "the start-up banner does not list the sample users one per line with their emails"
+say "the banner names the URL to open and the sample users, one per line"
 
 # The stand-in serves its sign-in page on its own port.
 callback="${api}/api/zoho/auth/callback"
@@ -93,4 +102,12 @@ me=$(curl -sS -m 10 -H "Authorization: Bearer ${token}" "${api}/api/auth/me")
 grep -q '"Ada Admin"' <<<"${me}" || fail "GET /api/auth/me does not name Ada Admin"
 grep -q '"admin"' <<<"${me}" || fail "GET /api/auth/me does not give Ada Admin the admin role (local PP_ADMIN_EMAILS)"
 say "refresh gave an access token and /api/auth/me names Ada Admin, an admin"
-say "passed: the no-Docker path starts and serves a sign-in through the in-process stand-in"
+
+# Ctrl-C: the application shuts down and Maven reports success (not "BUILD FAILURE ... exit code 143").
+kill -INT -- "-${app_pid}"
+stopped=0
+wait "${app_pid}" || stopped=$?
+[[ "${stopped}" == 0 ]] && grep -q 'BUILD SUCCESS' "${log}" \
+  || fail "after SIGINT (Ctrl-C) ./mvnw spring-boot:test-run exited with ${stopped}, expected 0 and BUILD SUCCESS"
+say "SIGINT (Ctrl-C) stopped it cleanly: exit code 0, BUILD SUCCESS"
+say "passed: the no-Docker path starts, serves a sign-in through the in-process stand-in, and stops on Ctrl-C"

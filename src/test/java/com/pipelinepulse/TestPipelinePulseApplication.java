@@ -1,10 +1,7 @@
 package com.pipelinepulse;
 
 import com.pipelinepulse.testsupport.ZohoStandInServer;
-import java.util.Map;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -85,37 +82,38 @@ public class TestPipelinePulseApplication {
         }
     }
 
-    /** Says where to go once the API is ready. */
+    /**
+     * Says where to go once the API is ready: printed on the console as it is, not logged, because the log encoders
+     * keep every event on one line and mask email addresses (the sample users' are placeholders, shown whole).
+     */
     @TestConfiguration(proxyBeanMethods = false)
     static class ReadyBanner {
 
-        private static final Logger log = LoggerFactory.getLogger(TestPipelinePulseApplication.class);
-
         @Bean
         ApplicationListener<ApplicationReadyEvent> printWhereToGo(Environment environment) {
-            return event -> {
-                String api = "http://localhost:" + environment.getProperty("local.server.port");
-                String users = ZohoStandInServer.sampleUsers().stream()
-                        .map(u -> String.format("  %-11s %-14s %-26s data centre %s (%s)", u.key(), u.name(), u.email(),
-                                u.loc(), u.country()))
-                        .collect(Collectors.joining("\n"));
-                Map<String, String> where = Map.of(
-                        "sign in", api + "/api/zoho/auth?return_to=/",
-                        "health", "http://localhost:" + environment.getProperty("local.management.port")
-                                + "/actuator/health",
-                        "stand-in", environment.getProperty("pp.stand-in.base-url", "?"),
-                        "spa", environment.getProperty("pipelinepulse.spa.base-url", "?"));
-                log.info("""
+            return event -> System.out.println(banner(environment));
+        }
 
-                        Pipeline Pulse API is up in the local profile with the in-process Zoho stand-in.
-                          Open the sign-in:  {}
-                          (after the Zoho stand-in, the API redirects to the SPA at {})
-                          Zoho stand-in:     {}
-                          Health:            {}
-                        Sample users on the stand-in's sign-in page:
-                        {}
-                        """, where.get("sign in"), where.get("spa"), where.get("stand-in"), where.get("health"), users);
-            };
+        static String banner(Environment environment) {
+            String api = "http://localhost:" + environment.getProperty("local.server.port");
+            String users = ZohoStandInServer.sampleUsers().stream()
+                    .map(u -> String.format("  %-11s %-14s %-26s data centre %s (%s)", u.key(), u.name(), u.email(),
+                            u.loc(), u.country()))
+                    .collect(Collectors.joining("\n"));
+            return """
+
+                    Pipeline Pulse API is up in the local profile with the in-process Zoho stand-in.
+                      Open the sign-in:  %s/api/zoho/auth?return_to=/
+                      (after the stand-in's page the API sends the browser to the SPA at %s:
+                       the SPA is not part of this repository; without it nothing answers there, see README.md)
+                      Zoho stand-in:     %s
+                      Health:            http://localhost:%s/actuator/health
+                    Sample users on the stand-in's sign-in page:
+                    %s
+                    Stop with Ctrl-C.
+                    """.formatted(api, environment.getProperty("pipelinepulse.spa.base-url", "?"),
+                    environment.getProperty("pp.stand-in.base-url", "?"),
+                    environment.getProperty("local.management.port"), users);
         }
     }
 }

@@ -38,6 +38,9 @@ public final class BoundedHealthCheck<T> implements AutoCloseable {
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, threadName);
             t.setDaemon(true);
+            // Created by the first probe, on a web server's request thread: without this it would hold on to that
+            // server's class loader (Tomcat reports such a thread as a leak when the server stops).
+            t.setContextClassLoader(BoundedHealthCheck.class.getClassLoader());
             return t;
         });
     }
@@ -56,6 +59,9 @@ public final class BoundedHealthCheck<T> implements AutoCloseable {
                 running = null;
             }
             if (running == null && (last == null || now - lastAt > FRESH_NANOS)) {
+                if (thread.isShutdown()) {
+                    return whenLate.get();
+                }
                 running = thread.submit(check::get);
                 runningSince = now;
             }
@@ -88,8 +94,14 @@ public final class BoundedHealthCheck<T> implements AutoCloseable {
         }
     }
 
+    /** Stops the check's thread: interrupts a check in progress and waits, at most the bound, for the thread to end. */
     @Override
     public void close() {
         thread.shutdownNow();
+        try {
+            thread.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -9,8 +9,13 @@ import com.pipelinepulse.testsupport.TestDatabase;
 import java.net.URI;
 import java.time.Duration;
 import java.util.stream.Stream;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -20,10 +25,14 @@ import org.springframework.web.client.RestClient;
  * Readiness follows the database without a restart, and liveness never does: an orchestrator must
  * stop routing traffic, not kill the process, while PostgreSQL is away.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ReadinessIntegrationTests {
 
+    private static final Set<String> HEALTH_CHECK_THREADS = Set.of("db-health", "auth-health");
+
     @Test
-    void readinessFollowsTheDatabaseWhileLivenessStaysUp() throws Exception {
+    void readinessFollowsTheDatabaseWhileLivenessStaysUp(CapturedOutput output) throws Exception {
+        Set<Thread> before = healthCheckThreads();
         TestDatabase.Coordinates db = TestDatabase.coordinates();
         URI target = URI.create(db.url().substring("jdbc:".length()));
         try (TcpProxy proxy = new TcpProxy(target.getHost(), target.getPort());
@@ -59,7 +68,18 @@ class ReadinessIntegrationTests {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> status(management, "/actuator/health/readiness") == 200);
             assertThat(status(management, "/actuator/health/liveness")).isEqualTo(200);
+            assertThat(healthCheckThreads()).as("this application's health checks run on threads of their own")
+                    .hasSizeGreaterThan(before.size());
         }
+        // Closing the application stops its health-check threads, and the web servers find none of theirs left.
+        assertThat(healthCheckThreads()).isSubsetOf(before);
+        assertThat(output.getAll()).doesNotContain("appears to have started a thread named");
+    }
+
+    private static Set<Thread> healthCheckThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> HEALTH_CHECK_THREADS.contains(t.getName()) && t.isAlive())
+                .collect(Collectors.toSet());
     }
 
     private static int status(RestClient client, String path) {

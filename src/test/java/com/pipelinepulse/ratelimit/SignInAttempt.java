@@ -1,5 +1,6 @@
 package com.pipelinepulse.ratelimit;
 
+import static com.pipelinepulse.testsupport.TestText.htmlUnescape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
@@ -66,11 +67,6 @@ final class SignInAttempt {
     /** Follows a callback link from {@code client}, with this browser's state cookie. */
     ResultActions callbackFrom(URI link, String client) throws Exception {
         return mvc.perform(get(link).cookie(stateCookie).with(from(client)));
-    }
-
-    private static String htmlUnescape(String text) {
-        return text.replace("&#x3D;", "=").replace("&#x27;", "'").replace("&#x60;", "`").replace("&quot;", "\"")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 
     /** A decoded query parameter of a URL. */

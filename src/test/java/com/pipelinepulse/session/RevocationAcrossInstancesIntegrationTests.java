@@ -8,7 +8,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserDirectory;
-import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.testsupport.IntegrationTest;
 import com.pipelinepulse.testsupport.SecondInstance;
@@ -62,9 +61,7 @@ class RevocationAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        instanceB = SecondInstance.start(Map.of(
-                SecretName.JWT_KEYS.environmentVariable(), secrets.require(SecretName.JWT_KEYS),
-                "pipelinepulse.openapi.enabled", "false"));
+        instanceB = SecondInstance.startLike(secrets, Map.of("pipelinepulse.openapi.enabled", "false"));
         apiB = RestClient.create("http://127.0.0.1:" + instanceB.getEnvironment().getProperty("local.server.port"));
     }
 

@@ -10,10 +10,14 @@ import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMock
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.ContextConfiguration;
 
 /**
- * A full application context on real PostgreSQL, real HTTP ports (API and management) and MockMvc.
- * Tests that use only this annotation share one cached context, which keeps the suite fast.
+ * A full application context on real PostgreSQL, real HTTP ports (API and management) and MockMvc, talking to the
+ * {@link ZohoStandIn}, with the test-only {@link ProbeEndpoints}. Tests that use only this annotation (or
+ * {@link ZohoIntegrationTest}, the same) share one cached context, which keeps the suite fast: a test that needs a
+ * bean or a setting of its own adds it here when it harms no other test, rather than on its class (an
+ * {@code @Import}, {@code @TestPropertySource} or initializer on one class starts a context of its own).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -22,6 +26,7 @@ import org.springframework.test.context.ActiveProfiles;
 @AutoConfigureMockMvc
 @AutoConfigureObservability
 @ActiveProfiles("test")
-@Import(TestDatabaseConfiguration.class)
+@Import({TestDatabaseConfiguration.class, ProbeEndpoints.class})
+@ContextConfiguration(initializers = ZohoStandIn.Settings.class)
 public @interface IntegrationTest {
 }

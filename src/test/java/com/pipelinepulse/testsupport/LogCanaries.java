@@ -1,5 +1,6 @@
 package com.pipelinepulse.testsupport;
 
+import static com.pipelinepulse.testsupport.TestText.randomHex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,17 +39,17 @@ public final class LogCanaries {
         secrets.put("jwt", jwtShaped());
         secrets.put("zoho access token", zohoToken());
         secrets.put("zoho refresh token", zohoToken());
-        secrets.put("bearer credential", "canary" + hex(16));
-        secrets.put("zoho-oauthtoken credential", "canary" + hex(16));
-        secrets.put("authorization code", "canarycode" + hex(12));
-        secrets.put("oauth state", "canarystate" + hex(12));
-        secrets.put("refresh_token parameter", "canaryrt" + hex(16));
-        secrets.put("client_secret parameter", "canarycs" + hex(16));
-        secrets.put("password parameter", "canarypw" + hex(8));
+        secrets.put("bearer credential", "canary" + randomHex(16));
+        secrets.put("zoho-oauthtoken credential", "canary" + randomHex(16));
+        secrets.put("authorization code", "canarycode" + randomHex(12));
+        secrets.put("oauth state", "canarystate" + randomHex(12));
+        secrets.put("refresh_token parameter", "canaryrt" + randomHex(16));
+        secrets.put("client_secret parameter", "canarycs" + randomHex(16));
+        secrets.put("password parameter", "canarypw" + randomHex(8));
         secrets.put("aws access key", "AKIA" + upperAlnum(16));
         secrets.put("aws session key", "ASIA" + upperAlnum(16));
-        emails.add("canary." + hex(4) + "@example.com");
-        emails.add("Zed_" + hex(3) + "+tag@sub.example.org");
+        emails.add("canary." + randomHex(4) + "@example.com");
+        emails.add("Zed_" + randomHex(3) + "+tag@sub.example.org");
     }
 
     /** A JWT-shaped value (three base64url segments, JSON header), signed by nothing. */
@@ -107,7 +107,7 @@ public final class LogCanaries {
 
     /** A fresh random value that is shaped like nothing: only a sensitive field name can hide it. */
     public String plain(String description) {
-        return add(description, "canaryplain" + hex(12));
+        return add(description, "canaryplain" + randomHex(12));
     }
 
     /** Registers one more value that must never be logged, and returns it. */
@@ -118,7 +118,7 @@ public final class LogCanaries {
 
     /** A marker for a line-break injection: it may appear in the output, but never at the start of a line. */
     public String forgedLineMarker() {
-        return secrets.computeIfAbsent("forged line marker (checked separately)", k -> "FORGED" + hex(6));
+        return secrets.computeIfAbsent("forged line marker (checked separately)", k -> "FORGED" + randomHex(6));
     }
 
     /** No canary value and no full email (of any address) appears anywhere in {@code output}. */
@@ -174,20 +174,14 @@ public final class LogCanaries {
     private static String jwtShaped() {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}".getBytes());
-        String payload = b64.encodeToString(("{\"sub\":\"canary-" + hex(4) + "\"}").getBytes());
+        String payload = b64.encodeToString(("{\"sub\":\"canary-" + randomHex(4) + "\"}").getBytes());
         byte[] signature = new byte[32];
         RANDOM.nextBytes(signature);
         return header + "." + payload + "." + b64.encodeToString(signature);
     }
 
     private static String zohoToken() {
-        return "1000." + hex(16) + "." + hex(16);
-    }
-
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return "1000." + randomHex(16) + "." + randomHex(16);
     }
 
     private static String upperAlnum(int length) {

@@ -1,36 +1,76 @@
 package com.pipelinepulse.testsupport;
 
 import com.pipelinepulse.PipelinePulseApplication;
+import com.pipelinepulse.secrets.SecretName;
+import com.pipelinepulse.secrets.Secrets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.boot.context.TypeExcludeFilter;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.type.classreading.MetadataReader;
+import org.springframework.core.type.classreading.MetadataReaderFactory;
 
 /**
  * Starts a second instance of the application on the test database, as behind a load balancer: {@code test}
- * profile, random server and management ports, the test database's coordinates (the service role for the pool,
- * the owner role for Flyway), plus the given settings (passed
- * as {@code --name=value} arguments). The caller closes the returned context.
+ * profile, random server and management ports, the test database's coordinates (the service role for the pool, the owner role for Flyway), the first instance's keys and Zoho
+ * client (so that either instance accepts what the other issued and stored), the {@link ZohoStandIn}, plus the
+ * given settings (passed as {@code --name=value} arguments, so they win). Only the production configuration: the
+ * test configurations on the classpath are left out. The caller closes the returned context.
  */
 public final class SecondInstance {
 
     private SecondInstance() {
     }
 
-    @SafeVarargs
-    public static ConfigurableApplicationContext start(Map<String, String> settings,
-            ApplicationContextInitializer<? super ConfigurableApplicationContext>... initializers) {
+    /** A second instance like the one whose {@link Secrets} are given, with {@code settings} on top. */
+    public static ConfigurableApplicationContext startLike(Secrets first, Map<String, String> settings) {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (SecretName shared : List.of(SecretName.JWT_KEYS, SecretName.ENCRYPTION_KEYS, SecretName.ZOHO_CLIENT_ID,
+                SecretName.ZOHO_CLIENT_SECRET)) {
+            all.put(shared.environmentVariable(), first.require(shared));
+        }
+        all.put("pipelinepulse.zoho.accounts-url", ZohoStandIn.baseUrl());
+        all.put("pipelinepulse.zoho.data-centers", ZohoStandIn.dataCentersSetting());
+        all.put("pipelinepulse.database.pool-size", "4");
+        all.putAll(settings);
+
         TestDatabase.Coordinates db = TestDatabase.coordinates();
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
                 "--spring.datasource.url=" + db.url(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password()));
         args.addAll(db.migrationArguments());
-        settings.forEach((name, value) -> args.add("--" + name + "=" + value));
+        all.forEach((name, value) -> args.add("--" + name + "=" + value));
         return new SpringApplicationBuilder(PipelinePulseApplication.class).profiles("test")
-                .initializers(initializers)
+                .initializers(context -> context.getBeanFactory()
+                        .registerSingleton("excludeTestConfigurations", new ExcludeTestConfigurations()))
                 .run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Component scanning of a plain application run would pick up the test configurations on the classpath (the
+     * probes, other tests' clocks and stand-ins); a second instance is the production configuration only.
+     */
+    static final class ExcludeTestConfigurations extends TypeExcludeFilter {
+        @Override
+        public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
+            String name = reader.getClassMetadata().getClassName();
+            return reader.getAnnotationMetadata().hasAnnotation(TestConfiguration.class.getName())
+                    || name.contains("Tests$") || name.startsWith("com.pipelinepulse.testsupport.");
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ExcludeTestConfigurations;
+        }
+
+        @Override
+        public int hashCode() {
+            return ExcludeTestConfigurations.class.hashCode();
+        }
     }
 }

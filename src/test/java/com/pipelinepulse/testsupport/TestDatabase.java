@@ -99,7 +99,7 @@ public final class TestDatabase {
         return container;
     }
 
-    private static boolean dockerAvailable() {
+    static boolean dockerAvailable() {
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException e) {

@@ -13,8 +13,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The repository's Zoho stand-in ({@code src/test/resources/zoho-stand-in}) served by one in-process WireMock
- * per JVM, and the settings that point the application at it. Contexts of {@link ZohoIntegrationTest} tests all
- * use the same {@link Settings} initializer, so they share one cached context.
+ * per JVM, and the settings that point the application at it. Every {@link IntegrationTest} context uses the
+ * {@link Settings} initializer, so they share one cached context.
  */
 public final class ZohoStandIn {
 

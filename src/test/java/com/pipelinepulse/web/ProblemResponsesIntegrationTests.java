@@ -29,17 +29,11 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RestController;
 
 /** Every error the API can produce is problem+json with a stable type and the request id. */
 @IntegrationTest
-@Import(ProblemResponsesIntegrationTests.ProbeConfiguration.class)
 class ProblemResponsesIntegrationTests {
 
     @Autowired
@@ -146,31 +140,5 @@ class ProblemResponsesIntegrationTests {
                 .andExpect(jsonPath("$.instance").isString())
                 .andExpect(jsonPath("$.request_id").isString())
                 .andExpect(content().string(not(containsString("trace"))));
-    }
-
-    record Echo(String name) {
-    }
-
-    /** Stands in for real endpoints so that every error path can be provoked; exists only in this test. */
-    @TestConfiguration(proxyBeanMethods = false)
-    static class ProbeConfiguration {
-        @RestController
-        static class ProbeController {
-            @PostMapping(path = "/probe/echo", consumes = MediaType.APPLICATION_JSON_VALUE)
-            Echo echo(@RequestBody Echo echo) {
-                return echo;
-            }
-
-            @GetMapping("/probe/boom")
-            String boom() {
-                throw new IllegalStateException("probe-internal-detail");
-            }
-
-            @GetMapping("/probe/database-away")
-            String databaseAway() {
-                throw new CannotGetJdbcConnectionException("probe-pool-detail",
-                        new SQLException("Connection refused", "08001"));
-            }
-        }
     }
 }

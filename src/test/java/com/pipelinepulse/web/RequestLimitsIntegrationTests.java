@@ -19,14 +19,12 @@ import org.apache.catalina.connector.Connector;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
-import org.springframework.context.annotation.Import;
 
 /**
  * Oversized requests, sent over a real socket to the running server: headers beyond Tomcat's limit and bodies
  * beyond {@code pipelinepulse.http.max-body-size} are refused with problem+json, never an HTML page.
  */
 @IntegrationTest
-@Import(ProblemResponsesIntegrationTests.ProbeConfiguration.class)
 class RequestLimitsIntegrationTests {
 
     @LocalServerPort

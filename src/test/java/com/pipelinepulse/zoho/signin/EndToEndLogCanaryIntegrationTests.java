@@ -1,5 +1,6 @@
 package com.pipelinepulse.zoho.signin;
 
+import static com.pipelinepulse.testsupport.TestText.randomHex;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -42,7 +43,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -96,7 +96,7 @@ class EndToEndLogCanaryIntegrationTests {
     /** Generated per JVM before the context starts, so the context is given canaries as its secrets. */
     static final LogCanaries CANARIES = new LogCanaries();
 
-    static final String CLIENT_SECRET = CANARIES.add("zoho client secret", hex(21));
+    static final String CLIENT_SECRET = CANARIES.add("zoho client secret", randomHex(21));
     static final String JWT_KEY_ACTIVE = CANARIES.add("jwt signing key", TestKeys.randomBase64Url(32));
     static final String JWT_KEY_PREVIOUS = CANARIES.add("previous jwt key", TestKeys.randomBase64Url(32));
     static final String ENCRYPTION_KEY = CANARIES.add("encryption key", TestKeys.randomBase64Url(32));
@@ -538,11 +538,5 @@ class EndToEndLogCanaryIntegrationTests {
 
     private URI api(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static String hex(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }

@@ -1,5 +1,6 @@
 package com.pipelinepulse.zoho.signin;
 
+import static com.pipelinepulse.testsupport.TestText.htmlUnescape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 
@@ -119,10 +120,5 @@ final class SignInBrowser {
         UriComponentsBuilder builder = UriComponentsBuilder.fromUri(uri).replaceQuery(null);
         params.forEach((n, v) -> builder.queryParam(n, UriUtils.encode(v, StandardCharsets.UTF_8)));
         return builder.build(true).toUri();
-    }
-
-    private static String htmlUnescape(String text) {
-        return text.replace("&#x3D;", "=").replace("&#x27;", "'").replace("&#x60;", "`").replace("&quot;", "\"")
-                .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
     }
 }

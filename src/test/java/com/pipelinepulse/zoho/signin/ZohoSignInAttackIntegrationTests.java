@@ -1,5 +1,6 @@
 package com.pipelinepulse.zoho.signin;
 
+import static com.pipelinepulse.testsupport.TestText.signInEvents;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -185,7 +186,7 @@ class ZohoSignInAttackIntegrationTests {
             MvcResult callback = second.callback(replay);
 
             assertRefused(callback, "code_exchange_failed", before);
-            assertThat(signInEvents().get(0).details()).containsEntry("detail", "rejected,zoho_error=invalid_code");
+            assertThat(signInEvents(events).get(0).details()).containsEntry("detail", "rejected,zoho_error=invalid_code");
         } finally {
             ZohoStandIn.server().removeStub(spent);
         }
@@ -230,7 +231,7 @@ class ZohoSignInAttackIntegrationTests {
             MvcResult callback = browser.callback(link);
 
             assertRefused(callback, "zoho_unavailable", before);
-            assertThat(signInEvents().get(0).details()).containsEntry("detail", "unavailable");
+            assertThat(signInEvents(events).get(0).details()).containsEntry("detail", "unavailable");
             assertThat(evil.getAllServeEvents()).as("requests the foreign API domain received").isEmpty();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> ZohoStandIn.server().verify(1,
                     postRequestedFor(urlPathEqualTo("/in/oauth/v2/token/revoke"))
@@ -255,8 +256,8 @@ class ZohoSignInAttackIntegrationTests {
 
     private void refusedByAllowList(String key, String detail) throws Exception {
         refusedAfterTheExchangeAndRevoked(key, "not_allowed");
-        assertThat(signInEvents().get(0).details()).containsEntry("detail", detail);
-        assertThat(signInEvents().get(0).subject()).endsWith(key.equals("us-outsider") ? "@example.com"
+        assertThat(signInEvents(events).get(0).details()).containsEntry("detail", detail);
+        assertThat(signInEvents(events).get(0).subject()).endsWith(key.equals("us-outsider") ? "@example.com"
                 : "@contractor.example");
     }
 
@@ -346,14 +347,10 @@ class ZohoSignInAttackIntegrationTests {
         assertThat(result.getResponse().getHeader("Cache-Control")).contains("no-store");
         assertThat(result.getResponse().getCookie(TestSessions.COOKIE)).isNull();
         assertThat(RowCounts.of(jdbc)).isEqualTo(before);
-        List<SecurityEvent> signIns = signInEvents();
+        List<SecurityEvent> signIns = signInEvents(events);
         assertThat(signIns).hasSize(1);
         assertThat(signIns.get(0).failed()).isTrue();
         assertThat(signIns.get(0).details()).containsEntry("reason", reason);
-    }
-
-    private List<SecurityEvent> signInEvents() {
-        return events.stream(SecurityEvent.class).filter(e -> e.type().equals(SecurityEvent.Types.SIGN_IN)).toList();
     }
 
     /** Earlier sign-ins may still be revoking replaced tokens in the background; let them finish first. */

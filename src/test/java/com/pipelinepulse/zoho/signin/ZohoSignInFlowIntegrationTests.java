@@ -1,5 +1,10 @@
 package com.pipelinepulse.zoho.signin;
 
+import static com.pipelinepulse.testsupport.TestText.randomHex;
+import static com.pipelinepulse.testsupport.TestText.signInEvents;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+
+import com.jayway.jsonpath.JsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -183,7 +188,7 @@ class ZohoSignInFlowIntegrationTests {
                 .isInstanceOf(IllegalStateException.class);
 
         // 5. One audit event.
-        List<SecurityEvent> signIns = signInEvents();
+        List<SecurityEvent> signIns = signInEvents(events);
         assertThat(signIns).hasSize(1);
         assertThat(signIns.get(0).outcome()).isEqualTo("success");
         assertThat(signIns.get(0).userId()).isEqualTo(userId);
@@ -255,8 +260,8 @@ class ZohoSignInFlowIntegrationTests {
         StoredTokens atUs = signInAs("us-manager");
         // The same person's account now answers at the EU data centre (Zoho moved it).
         String marker = "0000000000000000000000000000a002";
-        String access = "1000." + hex32() + "." + marker;
-        String refresh = "1000." + hex32() + "." + marker;
+        String access = "1000." + randomHex(16) + "." + marker;
+        String refresh = "1000." + randomHex(16) + "." + marker;
         List<StubMapping> stubs = List.of(
                 ZohoStandIn.server().stubFor(post(urlPathEqualTo("/eu/oauth/v2/token")).atPriority(1)
                         .withFormParam("code", matching("stub\\.us-manager\\..*"))
@@ -291,10 +296,6 @@ class ZohoSignInFlowIntegrationTests {
         } finally {
             stubs.forEach(ZohoStandIn.server()::removeStub);
         }
-    }
-
-    private static String hex32() {
-        return UUID.randomUUID().toString().replace("-", "");
     }
 
     @Test
@@ -351,14 +352,10 @@ class ZohoSignInFlowIntegrationTests {
         assertThat(callback.getResponse().getHeader("Location")).isEqualTo(SPA + "/signin-error?reason=" + reason);
         assertThat(callback.getResponse().getHeader("Cache-Control")).contains("no-store");
         assertThat(callback.getResponse().getCookie(TestSessions.COOKIE)).isNull();
-        List<SecurityEvent> signIns = signInEvents();
+        List<SecurityEvent> signIns = signInEvents(events);
         assertThat(signIns).hasSize(1);
         assertThat(signIns.get(0).failed()).isTrue();
         assertThat(signIns.get(0).details()).containsEntry("reason", reason);
-    }
-
-    private List<SecurityEvent> signInEvents() {
-        return events.stream(SecurityEvent.class).filter(e -> e.type().equals(SecurityEvent.Types.SIGN_IN)).toList();
     }
 
     record StoredTokens(UUID userId, UUID connectionId, String accessToken, String refreshToken) {

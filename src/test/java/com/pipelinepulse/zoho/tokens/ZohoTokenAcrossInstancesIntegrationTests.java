@@ -6,7 +6,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserDirectory;
-import com.pipelinepulse.secrets.SecretName;
 import com.pipelinepulse.secrets.Secrets;
 import com.pipelinepulse.session.SessionOpener;
 import com.pipelinepulse.testsupport.SecondInstance;
@@ -59,14 +58,7 @@ class ZohoTokenAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        instanceB = SecondInstance.start(Map.of(
-                SecretName.JWT_KEYS.environmentVariable(), secrets.require(SecretName.JWT_KEYS),
-                SecretName.ENCRYPTION_KEYS.environmentVariable(), secrets.require(SecretName.ENCRYPTION_KEYS),
-                SecretName.ZOHO_CLIENT_ID.environmentVariable(), secrets.require(SecretName.ZOHO_CLIENT_ID),
-                SecretName.ZOHO_CLIENT_SECRET.environmentVariable(), secrets.require(SecretName.ZOHO_CLIENT_SECRET),
-                "pipelinepulse.zoho.accounts-url", ZohoStandIn.baseUrl(),
-                "pipelinepulse.zoho.data-centers", ZohoStandIn.dataCentersSetting(),
-                "pipelinepulse.database.pool-size", "4"));
+        instanceB = SecondInstance.startLike(secrets, Map.of());
     }
 
     @AfterAll
