@@ -123,7 +123,11 @@ final class StartupSafetyRules {
         }
     }
 
-    /** AES-256-GCM needs exactly 256-bit keys; a missing ring would first fail at someone's sign-in. */
+    /**
+     * AES-256-GCM needs exactly 256-bit keys; a missing ring would first fail at someone's sign-in. The active key
+     * id must not contain {@code .}: stored values are {@code v1.<kid>.<value>}, and instances of older versions
+     * (a rolling deployment, a rollback) cannot read a value whose id contains one.
+     */
     private static void checkEncryptionKeys(Secrets secrets, List<String> problems) {
         Optional<String> text = secrets.find(SecretName.ENCRYPTION_KEYS);
         if (text.isEmpty()) {
@@ -136,6 +140,11 @@ final class StartupSafetyRules {
         } catch (IllegalArgumentException e) {
             problems.add("the encryption key ring is malformed: " + e.getMessage());
             return;
+        }
+        if (ring.activeKid().contains(".")) {
+            problems.add("the active encryption key id '" + ring.activeKid() + "' contains '.', the separator of "
+                    + "stored values (v1.<kid>.<value>): put a key whose id has no '.' first (an id with '.' may stay "
+                    + "behind it, to decrypt values stored under it)");
         }
         for (String kid : ring.kids()) {
             byte[] key = ring.key(kid).orElseThrow();

@@ -20,7 +20,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Stored form: {@code v1.<kid>.<base64url(nonce | ciphertext | tag)>}. The associated data is
  * {@code v1.<kid>.} followed by the caller's context, so neither the key id nor the owning row can be
- * swapped without the authentication tag failing.
+ * swapped without the authentication tag failing. The body is read after the last {@code .}, so a key id that
+ * contains {@code .} still decrypts (the start-up validator refuses such an id as the active key, so none is
+ * written any more: instances of older versions split on every {@code .}).
  */
 @Component
 class AesGcmTokenCipher implements TokenCipher {
@@ -58,15 +60,19 @@ class AesGcmTokenCipher implements TokenCipher {
 
     @Override
     public String decrypt(String ciphertext, String context) {
-        String[] parts = ciphertext == null ? new String[0] : ciphertext.split("\\.", -1);
-        if (parts.length != 3 || !VERSION.equals(parts[0])) {
+        String prefix = VERSION + ".";
+        // The body (base64url) never contains '.', so it starts after the last one; everything between the
+        // version and the body is the key id, even an id that itself contains '.'.
+        int bodyStart = ciphertext == null ? -1 : ciphertext.lastIndexOf('.') + 1;
+        if (bodyStart <= prefix.length() + 1 || !ciphertext.startsWith(prefix)) {
             throw new IllegalStateException("not a v1 token ciphertext");
         }
-        String kid = parts[1];
+        String kid = ciphertext.substring(prefix.length(), bodyStart - 1);
+        String body = ciphertext.substring(bodyStart);
         byte[] key = secrets.keyRing(SecretName.ENCRYPTION_KEYS).key(kid)
                 .orElseThrow(() -> new IllegalStateException("encryption key " + kid + " is no longer in the key ring"));
         try {
-            byte[] in = Base64.getUrlDecoder().decode(parts[2]);
+            byte[] in = Base64.getUrlDecoder().decode(body);
             if (in.length < NONCE_BYTES + TAG_BITS / 8) {
                 throw new IllegalStateException("token ciphertext is truncated");
             }

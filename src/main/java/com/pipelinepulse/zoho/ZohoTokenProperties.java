@@ -20,6 +20,9 @@ import org.springframework.validation.annotation.Validated;
  * @param crmCallTimeout        budget of one other CRM call
  * @param refreshLimit          at most this many access-token requests per connection ...
  * @param refreshLimitWindow    ... in this rolling window (Zoho: 10 in 10 minutes, then a block)
+ * @param refreshThreads        token refreshes running at once on one instance; at most half the database pool
+ *                              is used, whatever the setting (each refresh uses one pooled connection at a time)
+ * @param refreshQueue          refreshes waiting for a thread; one more is refused at once (503)
  */
 @Validated
 @ConfigurationProperties("pipelinepulse.zoho.tokens")
@@ -30,5 +33,7 @@ public record ZohoTokenProperties(
         @NotNull @DefaultValue("10s") Duration connectionTestTimeout,
         @NotNull @DefaultValue("30s") Duration crmCallTimeout,
         @Min(1) @Max(10) @DefaultValue("10") int refreshLimit,
-        @NotNull @DefaultValue("10m") Duration refreshLimitWindow) {
+        @NotNull @DefaultValue("10m") Duration refreshLimitWindow,
+        @Min(1) @DefaultValue("4") int refreshThreads,
+        @Min(1) @DefaultValue("50") int refreshQueue) {
 }

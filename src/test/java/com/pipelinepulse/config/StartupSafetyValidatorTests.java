@@ -47,6 +47,25 @@ class StartupSafetyValidatorTests {
         production().run(context -> assertRefused(context, "encryption key 'old' is not 256 bits"));
     }
 
+    @Test
+    void refusesAnActiveEncryptionKeyIdWithADot() {
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        String dotted = TestKeys.keyRing("2026.a", 256);
+        secretValues.put(SecretName.ENCRYPTION_KEYS, dotted);
+        production().run(context -> {
+            assertRefused(context, "the active encryption key id '2026.a' contains '.'");
+            assertThat(failure(context)).doesNotContain(dotted.substring("2026.a:".length()));
+        });
+    }
+
+    @Test
+    void acceptsAnEncryptionKeyIdWithADotBehindTheActiveKey() {
+        // Kept to decrypt values stored under it; nothing new is written with it.
+        secretValues.put(SecretName.JWT_KEYS, TestKeys.keyRing("k1", 256));
+        secretValues.put(SecretName.ENCRYPTION_KEYS, TestKeys.keyRing("e2", 256) + "," + TestKeys.keyRing("2026.a", 256));
+        production().run(context -> assertThat(context).hasNotFailed());
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
             "pipelinepulse.zoho.accounts-url|http://accounts.zoho.com",

@@ -81,6 +81,25 @@ class AesGcmTokenCipherTests {
     }
 
     @Test
+    void aValueStoredUnderAKeyIdWithADotDecryptsAndStaysBoundToThatId() {
+        // The key ring allows '.' in ids; values sealed under such an id (before the validator refused it as the
+        // active key) must still decrypt, as long as the id stays in the ring behind a new active key.
+        String dottedKey = newKey();
+        ring.set("2026.a:" + dottedKey);
+        String sealed = cipher.encrypt(ZOHO_TOKEN, "c");
+        assertThat(sealed).startsWith("v1.2026.a.");
+        ring.set("k2:" + newKey() + ",2026.a:" + dottedKey);
+
+        assertThat(cipher.decrypt(sealed, "c")).isEqualTo(ZOHO_TOKEN);
+        // The whole id is authenticated: the same key bytes under the id's first part do not open it.
+        ring.set("k2:" + newKey() + ",2026.a:" + dottedKey + ",2026:" + dottedKey);
+        String body = sealed.substring("v1.2026.a.".length());
+        assertThatThrownBy(() -> cipher.decrypt("v1.2026." + body, "c")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cipher.decrypt("v1.." + body, "c")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not a v1");
+    }
+
+    @Test
     void keysThatAreNot256BitsAreRefused() {
         byte[] shortKey = new byte[16];
         ring.set("k1:" + Base64.getUrlEncoder().withoutPadding().encodeToString(shortKey));

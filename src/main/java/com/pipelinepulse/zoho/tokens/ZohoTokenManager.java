@@ -10,8 +10,8 @@ import com.pipelinepulse.zoho.accounts.ZohoAccountsException;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
 import com.pipelinepulse.zoho.accounts.ZohoTokens;
 import com.pipelinepulse.zoho.tokens.ZohoTokenStore.LocalLimitExceededException;
-import com.pipelinepulse.zoho.tokens.ZohoTokenStore.RefreshLock;
 import com.pipelinepulse.zoho.tokens.ZohoTokenStore.TokenRow;
+import com.zaxxer.hikari.HikariDataSource;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -23,21 +23,28 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -50,8 +57,13 @@ import org.springframework.stereotype.Service;
  *   <li>Tokens are served from memory until {@code expires_at} minus a skew (5 minutes by default), then refreshed
  *   ahead of expiry.</li>
  *   <li>One refresh per connection at a time: in this JVM all callers share one in-flight future; across instances
- *   the refresher holds a PostgreSQL advisory lock on its own session (no transaction stays open while Zoho is
- *   called), re-reads the row once it has the lock and uses another instance's fresh token when there is one.</li>
+ *   the refresher claims the connection's refresh lease ({@code refresh_lease_owner}/{@code _until}, one UPDATE
+ *   ... RETURNING that also re-reads the row), so no database connection is held while Zoho answers. A refresher
+ *   that finds the lease taken polls the row and uses the other instance's fresh token when there is one.</li>
+ *   <li>Refreshes run on a bounded pool: {@code refresh-threads} threads, but at most half the database pool, and
+ *   a queue of {@code refresh-queue}; a refresh that finds the queue full is refused at once (503
+ *   {@code zoho-unavailable}, outcome {@code busy}). Each refresh thread uses one pooled connection at a time, for
+ *   one statement, so refreshes can never take the whole pool.</li>
  *   <li>Each token request to Zoho (retries and forced refreshes included) is first counted in
  *   {@code zoho_token_request}; the 11th within 10 minutes is refused here, without calling Zoho.</li>
  *   <li>Resilience4j: retry ({@code zoho-token}: exponential backoff with jitter, only for {@code UNAVAILABLE}
@@ -76,8 +88,11 @@ public class ZohoTokenManager implements AutoCloseable {
     static final String CIRCUIT_CONFIG = "zoho";
 
     private static final List<String> OUTCOMES = List.of("success", "invalid_code", "rejected", "throttled",
-            "unavailable", "timeout", "circuit_open", "limited");
+            "unavailable", "timeout", "circuit_open", "limited", "busy");
     private static final Duration UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(30);
+    private static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(5);
+    /** How often a refresher waiting for another instance's lease looks at the row again. */
+    private static final Duration LEASE_POLL = Duration.ofMillis(100);
 
     /** Why a refresh is wanted; decides whether a token another caller stored meanwhile will do. */
     enum Reason {
@@ -114,11 +129,19 @@ public class ZohoTokenManager implements AutoCloseable {
     private final Map<UUID, AccessToken> cache = new ConcurrentHashMap<>();
     private final Map<UUID, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger runningRefreshes = new AtomicInteger();
-    private final ExecutorService refreshers;
+    private final ThreadPoolExecutor refreshers;
+    /**
+     * Refreshes running or waiting on this instance, at most threads + queue. Counted here rather than left to the
+     * executor's bounded queue: idle threads take queued work only after a moment, so a burst into idle threads
+     * could find the queue full although a thread was free.
+     */
+    private final Semaphore refreshSlots;
+    /** A lease lapses this long after it was claimed: the holder is interrupted at the time limit, 5 s earlier. */
+    private final Duration leaseTtl;
 
     ZohoTokenManager(ZohoTokenStore store, ZohoAccounts accounts, ZohoTokenProperties properties,
             CircuitBreakerRegistry circuitBreakers, RetryRegistry retries, TimeLimiterRegistry timeLimiters,
-            ApplicationEventPublisher events, MeterRegistry meters) {
+            ApplicationEventPublisher events, MeterRegistry meters, DataSource dataSource) {
         this.store = store;
         this.accounts = accounts;
         this.properties = properties;
@@ -138,16 +161,37 @@ public class ZohoTokenManager implements AutoCloseable {
         for (String source : List.of("zoho", "local")) {
             throttleCounter(source);
         }
-        this.refreshers = Executors.newCachedThreadPool(new ThreadFactory() {
-            private final AtomicInteger number = new AtomicInteger();
+        this.leaseTtl = timeLimiter.getTimeLimiterConfig().getTimeoutDuration().plusSeconds(5);
+        int threads = refreshThreads(properties.refreshThreads(), poolSize(dataSource));
+        this.refreshers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new ThreadFactory() {
+                    private final AtomicInteger number = new AtomicInteger();
 
-            @Override
-            public Thread newThread(Runnable task) {
-                Thread thread = new Thread(task, "zoho-token-refresh-" + number.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            }
-        });
+                    @Override
+                    public Thread newThread(Runnable task) {
+                        Thread thread = new Thread(task, "zoho-token-refresh-" + number.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    }
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.refreshers.allowCoreThreadTimeOut(true);
+        this.refreshSlots = new Semaphore(threads + properties.refreshQueue());
+        log.info("Zoho token refreshes: {} threads, a queue of {}", threads, properties.refreshQueue());
+    }
+
+    /** The configured refresh threads, but at most half the database pool (at least one). */
+    static int refreshThreads(int configured, int poolSize) {
+        return poolSize <= 0 ? configured : Math.max(1, Math.min(configured, poolSize / 2));
+    }
+
+    /** The database pool's maximum size, or 0 when it is not a HikariCP pool. */
+    private static int poolSize(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class)
+                    ? dataSource.unwrap(HikariDataSource.class).getMaximumPoolSize() : 0;
+        } catch (SQLException e) {
+            return 0;
+        }
     }
 
     /** The connection's access token: from memory while it has more than the skew left, else refreshed. */
@@ -183,6 +227,16 @@ public class ZohoTokenManager implements AutoCloseable {
     /** Refreshes running right now on this instance's refresh threads. */
     int runningRefreshes() {
         return runningRefreshes.get();
+    }
+
+    /** Refreshes waiting for a refresh thread on this instance. */
+    int queuedRefreshes() {
+        return refreshers.getQueue().size();
+    }
+
+    /** How many refresh threads this instance has at most. */
+    int refreshThreads() {
+        return refreshers.getMaximumPoolSize();
     }
 
     private boolean fresh(Instant expiresAt) {
@@ -228,9 +282,31 @@ public class ZohoTokenManager implements AutoCloseable {
     /** The refresh on a refresh thread, within the time limit (which interrupts that thread when it runs out). */
     private AccessToken bounded(UUID connectionId, Reason reason, String rejected) {
         long start = System.nanoTime();
+        FutureTask<AccessToken> submitted = new FutureTask<>(() -> refresh(connectionId, reason, rejected)) {
+            @Override
+            protected void done() {
+                // Runs once, whether the refresh finished, failed or was cancelled before it started.
+                refreshSlots.release();
+            }
+        };
+        boolean slot = refreshSlots.tryAcquire();
         try {
-            return timeLimiter.executeFutureSupplier(() -> refreshers.submit(() -> refresh(connectionId, reason,
-                    rejected)));
+            if (!slot) {
+                throw new RejectedExecutionException("no refresh slot");
+            }
+            refreshers.execute(submitted);
+        } catch (RejectedExecutionException e) {
+            if (slot) {
+                refreshSlots.release(); // the executor is shutting down: the task will never run
+            }
+            record("busy", start);
+            log.warn("Zoho token refresh of connection {} refused: {} refreshes are already waiting on this instance",
+                    connectionId, refreshers.getQueue().size());
+            throw ZohoProblems.unavailable("Too many Zoho token refreshes are waiting on this instance. Try again "
+                    + "shortly.", BUSY_RETRY_AFTER);
+        }
+        try {
+            return timeLimiter.executeFutureSupplier(() -> submitted);
         } catch (TimeoutException e) {
             record("timeout", start);
             safely(() -> store.recordOutcome(connectionId, "timeout"));
@@ -258,23 +334,71 @@ public class ZohoTokenManager implements AutoCloseable {
             if (stored != null) {
                 return stored;
             }
-            Duration lockWait = timeLimiter.getTimeLimiterConfig().getTimeoutDuration().plusSeconds(5);
-            try (RefreshLock lock = store.lock(connectionId, lockWait)) {
-                // Another instance may have refreshed while this one waited for the lock.
+            UUID owner = UUID.randomUUID();
+            long giveUpAt = System.nanoTime() + leaseTtl.toNanos();
+            while (true) {
+                Optional<TokenRow> claimed = store.claimRefreshLease(connectionId, owner, leaseTtl);
+                if (claimed.isPresent()) {
+                    try {
+                        // Another instance may have refreshed since the first read.
+                        row = usable(claimed.get());
+                        stored = storedTokenIfGood(row, reason, rejected);
+                        return stored != null ? stored : refreshAtZoho(row);
+                    } finally {
+                        uninterrupted(() -> store.releaseRefreshLease(connectionId, owner));
+                    }
+                }
+                // Another instance holds the lease: wait for its outcome (bounded by the time limit, which
+                // interrupts this thread, and by the lease's own lifetime), then use its token or take the lease.
+                if (System.nanoTime() - giveUpAt > 0) {
+                    throw ZohoProblems.unavailable("Another instance is still refreshing this Zoho token.",
+                            UNAVAILABLE_RETRY_AFTER);
+                }
+                pause();
                 row = usableRow(connectionId);
                 stored = storedTokenIfGood(row, reason, rejected);
                 if (stored != null) {
                     return stored;
                 }
-                return refreshAtZoho(row);
             }
         } finally {
             runningRefreshes.decrementAndGet();
         }
     }
 
+    private static void pause() {
+        try {
+            Thread.sleep(LEASE_POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ZohoProblems.unavailable("Interrupted while waiting for Zoho.", UNAVAILABLE_RETRY_AFTER);
+        }
+    }
+
+    /**
+     * Database work that must happen even on a thread the time limit interrupted (giving the lease back): the
+     * flag is cleared for it and restored afterwards.
+     */
+    private static void uninterrupted(Runnable work) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            // The lease lapses on its own at refresh_lease_until.
+            log.warn("Could not give back the Zoho refresh lease: {}", e.getClass().getSimpleName());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private TokenRow usableRow(UUID connectionId) {
-        TokenRow row = store.read(connectionId).orElseThrow(ZohoProblems::notConnected);
+        return usable(store.read(connectionId).orElseThrow(ZohoProblems::notConnected));
+    }
+
+    private TokenRow usable(TokenRow row) {
+        UUID connectionId = row.id();
         if (row.status() == ZohoConnectionStatus.REAUTH_REQUIRED) {
             evict(connectionId);
             throw ZohoProblems.reauthRequired();
@@ -312,8 +436,8 @@ public class ZohoTokenManager implements AutoCloseable {
                 return circuit.executeSupplier(() -> accounts.refresh(row.dataCenter(), row.refreshToken()));
             });
         } catch (RuntimeException e) {
-            // A timed-out refresh is interrupted: clear the flag so that the database work below (and releasing
-            // the lock) still happens, then restore it.
+            // A timed-out refresh is interrupted: clear the flag so that the database work below still happens,
+            // then restore it.
             boolean interrupted = Thread.interrupted();
             try {
                 throw failed(row, e, start, interrupted);

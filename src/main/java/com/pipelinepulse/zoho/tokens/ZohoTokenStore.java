@@ -6,10 +6,8 @@ import com.pipelinepulse.zoho.ZohoDataCenter;
 import com.pipelinepulse.zoho.ZohoDataCenters;
 import com.pipelinepulse.zoho.accounts.ZohoTokens;
 import java.net.URI;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,25 +15,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
  * The token manager's view of {@code zoho_connection} (decrypted tokens, never leaving the module), the
- * per-connection refresh lock shared by every instance, and the per-connection count of token requests sent to
- * Zoho ({@code zoho_token_request}, V8).
+ * per-connection refresh lease shared by every instance (V14), and the per-connection count of token requests sent
+ * to Zoho ({@code zoho_token_request}, V8). Every method is one short statement (or, for the count, three) on a
+ * pooled connection that goes back to the pool at once: nothing here holds a connection while Zoho is called.
  */
 @Repository
 class ZohoTokenStore {
 
     private static final Logger log = LoggerFactory.getLogger(ZohoTokenStore.class);
 
-    /** First key of the two-key advisory lock: "ZOHO" in ASCII, so that no other feature's lock collides. */
-    private static final int LOCK_NAMESPACE = 0x5A4F484F;
+    private static final String TOKEN_COLUMNS = """
+            id, user_id, location, accounts_server, api_domain, status, access_token, access_token_expires_at,
+            refresh_token""";
 
     /**
      * What the token manager needs of a connection. Tokens are plain text: never log this record's parts. Both are
@@ -67,52 +65,68 @@ class ZohoTokenStore {
         }
     }
 
-    /** The refresh lock of one connection, held by a database session (not a transaction). */
-    interface RefreshLock extends AutoCloseable {
-        @Override
-        void close();
-    }
-
     private final JdbcClient jdbc;
-    private final DataSource dataSource;
     private final TokenCipher cipher;
     private final ZohoDataCenters dataCenters;
 
-    ZohoTokenStore(JdbcClient jdbc, DataSource dataSource, TokenCipher cipher, ZohoDataCenters dataCenters) {
+    ZohoTokenStore(JdbcClient jdbc, TokenCipher cipher, ZohoDataCenters dataCenters) {
         this.jdbc = jdbc;
-        this.dataSource = dataSource;
         this.cipher = cipher;
         this.dataCenters = dataCenters;
     }
 
     Optional<TokenRow> read(UUID connectionId) {
-        return jdbc.sql("""
-                select id, user_id, location, accounts_server, api_domain, status, access_token,
-                    access_token_expires_at, refresh_token
-                from zoho_connection where id = ?""")
+        return jdbc.sql("select " + TOKEN_COLUMNS + " from zoho_connection where id = ?")
                 .param(connectionId)
-                .query((rs, n) -> {
-                    UUID id = rs.getObject("id", UUID.class);
-                    OffsetDateTime expires = rs.getObject("access_token_expires_at", OffsetDateTime.class);
-                    ZohoDataCenter dataCenter = new ZohoDataCenter(rs.getString("location"),
-                            URI.create(rs.getString("accounts_server")));
-                    ZohoConnectionStatus status = ZohoConnectionStatus.valueOf(rs.getString("status"));
-                    // Checked at every use, not only at sign-in: a token is never sent to a host outside the table.
-                    URI apiDomain = dataCenters.allowedApiDomain(rs.getString("api_domain")).orElse(null);
-                    if (apiDomain == null) {
-                        log.warn("Zoho connection {} names an API domain outside the data-centre table: its tokens "
-                                + "are not used", id);
-                        return new TokenRow(id, rs.getObject("user_id", UUID.class), dataCenter, null, status, null,
-                                null, null, null);
-                    }
-                    String refreshCiphertext = rs.getString("refresh_token");
-                    Sealed refresh = open(cipher, refreshCiphertext, id, apiDomain, "refresh");
-                    return new TokenRow(id, rs.getObject("user_id", UUID.class), dataCenter, apiDomain, status,
-                            open(cipher, rs.getString("access_token"), id, apiDomain, "access").plaintext(),
-                            expires == null ? null : expires.toInstant(), refresh.plaintext(),
-                            refresh.legacy() ? refreshCiphertext : null);
-                })
+                .query(this::tokenRow)
                 .optional();
+    }
+
+    /**
+     * Claims the connection's refresh lease for {@code owner} (one refresh) until {@code ttl} from now, unless
+     * another owner holds a live one. One statement: the claim and the re-read of the row are atomic, across
+     * instances; the row is read exactly like {@link #read} (API domain checked, tokens opened with it). Empty when
+     * the lease is held by someone else or the connection does not exist.
+     */
+    Optional<TokenRow> claimRefreshLease(UUID connectionId, UUID owner, Duration ttl) {
+        return jdbc.sql("""
+                update zoho_connection set refresh_lease_owner = :owner,
+                    refresh_lease_until = clock_timestamp() + make_interval(secs => :ttl)
+                where id = :id and (refresh_lease_until is null or refresh_lease_until <= clock_timestamp())
+                returning\s""" + TOKEN_COLUMNS)
+                .param("id", connectionId).param("owner", owner).param("ttl", ttl.toMillis() / 1000.0)
+                .query(this::tokenRow)
+                .optional();
+    }
+
+    /** Gives the lease back, if {@code owner} still holds it (a lapsed lease may belong to another refresh now). */
+    void releaseRefreshLease(UUID connectionId, UUID owner) {
+        jdbc.sql("""
+                update zoho_connection set refresh_lease_owner = null, refresh_lease_until = null
+                where id = :id and refresh_lease_owner = :owner""")
+                .param("id", connectionId).param("owner", owner).update();
+    }
+
+    private TokenRow tokenRow(ResultSet rs, int rowNum) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        OffsetDateTime expires = rs.getObject("access_token_expires_at", OffsetDateTime.class);
+        ZohoDataCenter dataCenter = new ZohoDataCenter(rs.getString("location"),
+                URI.create(rs.getString("accounts_server")));
+        ZohoConnectionStatus status = ZohoConnectionStatus.valueOf(rs.getString("status"));
+        // Checked at every use, not only at sign-in: a token is never sent to a host outside the table.
+        URI apiDomain = dataCenters.allowedApiDomain(rs.getString("api_domain")).orElse(null);
+        if (apiDomain == null) {
+            log.warn("Zoho connection {} names an API domain outside the data-centre table: its tokens "
+                    + "are not used", id);
+            return new TokenRow(id, rs.getObject("user_id", UUID.class), dataCenter, null, status, null,
+                    null, null, null);
+        }
+        String refreshCiphertext = rs.getString("refresh_token");
+        Sealed refresh = open(cipher, refreshCiphertext, id, apiDomain, "refresh");
+        return new TokenRow(id, rs.getObject("user_id", UUID.class), dataCenter, apiDomain, status,
+                open(cipher, rs.getString("access_token"), id, apiDomain, "access").plaintext(),
+                expires == null ? null : expires.toInstant(), refresh.plaintext(),
+                refresh.legacy() ? refreshCiphertext : null);
     }
 
     /**
@@ -158,7 +172,8 @@ class ZohoTokenStore {
 
     /**
      * Counts one more token request for the connection, or refuses it when {@code limit} were sent in the last
-     * {@code window}. Only called under {@link #lock}, so count and insert cannot interleave across instances.
+     * {@code window}. Only called by the holder of the refresh lease ({@link #claimRefreshLease}), so count and
+     * insert cannot interleave across instances.
      */
     void countTokenRequest(UUID connectionId, int limit, Duration window) {
         double windowSeconds = window.toMillis() / 1000.0;
@@ -181,47 +196,6 @@ class ZohoTokenStore {
     }
 
     private record Window(long count, double waitSeconds) {
-    }
-
-    /**
-     * Takes the connection's refresh lock: a PostgreSQL session-level advisory lock on a connection of its own,
-     * in autocommit, so that no transaction stays open while Zoho is called. Waits at most {@code maxWait} (the
-     * holder is bounded by the token operation's own 30 s budget). A crashed holder's lock goes with its session.
-     */
-    RefreshLock lock(UUID connectionId, Duration maxWait) {
-        int key = connectionId.hashCode();
-        Connection connection = null;
-        try {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(true);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("set lock_timeout = " + Math.max(1, maxWait.toMillis()));
-            }
-            try (PreparedStatement statement = connection.prepareStatement("select pg_advisory_lock(?, ?)")) {
-                statement.setInt(1, LOCK_NAMESPACE);
-                statement.setInt(2, key);
-                statement.execute();
-            } finally {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("reset lock_timeout");
-                }
-            }
-        } catch (SQLException e) {
-            closeQuietly(connection);
-            throw new DataAccessResourceFailureException("could not take the Zoho refresh lock", e);
-        }
-        Connection held = connection;
-        return () -> {
-            try (PreparedStatement statement = held.prepareStatement("select pg_advisory_unlock(?, ?)")) {
-                statement.setInt(1, LOCK_NAMESPACE);
-                statement.setInt(2, key);
-                statement.execute();
-            } catch (SQLException e) {
-                log.warn("Could not release the Zoho refresh lock of connection {}: closing its session", connectionId);
-            } finally {
-                closeQuietly(held);
-            }
-        };
     }
 
     /** Connections by status, every status present (0 when none). */
@@ -272,17 +246,6 @@ class ZohoTokenStore {
                 log.warn("Stored Zoho {} token of connection {} does not decrypt: treating it as absent", which, id);
                 return new Sealed(null, false);
             }
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            log.debug("Closing a database connection failed", e);
         }
     }
 }

@@ -225,7 +225,7 @@ class ZohoSignInFlowIntegrationTests {
         SignInBrowser browser = new SignInBrowser(mvc);
         browser.start("/");
         assertThat(SignInBrowser.query(browser.authorizationUrl()))
-                .containsEntry("scope", "ZohoCRM.modules.ALL,ZohoCRM.users.READ,AaaServer.profile.READ")
+                .containsEntry("scope", "ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,AaaServer.profile.READ")
                 .containsEntry("client_id", ZohoStandIn.CLIENT_ID)
                 .doesNotContainKey("client_secret");
         URI link = browser.link("user-jp-viewer");

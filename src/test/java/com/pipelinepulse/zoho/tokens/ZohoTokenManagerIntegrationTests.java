@@ -157,6 +157,24 @@ class ZohoTokenManagerIntegrationTests {
     }
 
     @Test
+    void aRefreshLeaseLeftByAnInstanceThatDiedLapsesAndTheRefreshGoesAhead() {
+        String refresh = ZohoConnectionRows.usAdminToken();
+        UUID connection = rows.insertExpired(sessions.user(Role.VIEWER).id(), refresh);
+        // Another instance claimed the lease and died before giving it back.
+        jdbc.sql("""
+                update zoho_connection set refresh_lease_owner = ?,
+                    refresh_lease_until = clock_timestamp() + interval '2 seconds'
+                where id = ?""").param(UUID.randomUUID()).param(connection).update();
+
+        String served = tokens.accessToken(connection).value();
+
+        standIn.verify(1, refreshRequests(refresh));
+        assertThat(store.read(connection).orElseThrow().accessToken()).isEqualTo(served);
+        assertThat(jdbc.sql("select refresh_lease_owner is null and refresh_lease_until is null from zoho_connection "
+                + "where id = ?").param(connection).query(Boolean.class).single()).isTrue();
+    }
+
+    @Test
     void twoServiceUnavailableAnswersThenSuccessTakeThreeCallsWithGrowingWaits() {
         String refresh = ZohoConnectionRows.usAdminToken();
         UUID connection = rows.insertExpired(sessions.user(Role.VIEWER).id(), refresh);
@@ -353,7 +371,7 @@ class ZohoTokenManagerIntegrationTests {
         stubs.add(standIn.stubFor(builder));
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder tokenAnswer(String accessToken) {
+    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder tokenAnswer(String accessToken) {
         return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody("{\"access_token\":\"" + accessToken + "\",\"api_domain\":\"" + ZohoStandIn.baseUrl()
                         + "/api/us\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
