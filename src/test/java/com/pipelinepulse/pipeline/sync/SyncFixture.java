@@ -91,7 +91,7 @@ final class SyncFixture {
 
     Instant modifiedCursor() {
         java.time.OffsetDateTime cursor = jdbc.sql("select modified_cursor from pipeline_sync_state where id = 1")
-                .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class)).single();
+                .query((rs, n) -> rs.getObject(1, java.time.OffsetDateTime.class)).list().get(0);
         return cursor == null ? null : cursor.toInstant();
     }
 }
