@@ -36,6 +36,7 @@ class PipelineSyncMetrics {
                 for (SyncMode mode : SyncMode.values()) {
                     runs(outcome, mode);
                 }
+                duration(outcome);
             }
         }
         Gauge.builder(MetricNames.PIPELINE_SYNC_LAST_SUCCESS, this, PipelineSyncMetrics::lastSuccessEpochSeconds)
@@ -51,10 +52,14 @@ class PipelineSyncMetrics {
 
     void ended(SyncMode mode, SyncRunner.Result result, Duration took) {
         runs(result.outcome(), mode).increment();
-        Timer.builder(MetricNames.PIPELINE_SYNC_DURATION).tag("outcome", result.outcome().id())
-                .description("Sync run duration").register(meters).record(took.toNanos(), TimeUnit.NANOSECONDS);
+        duration(result.outcome()).record(took.toNanos(), TimeUnit.NANOSECONDS);
         fetched.increment(result.counters().fetched);
         zohoCalls.increment(result.counters().zohoCalls);
+    }
+
+    private Timer duration(SyncOutcome outcome) {
+        return Timer.builder(MetricNames.PIPELINE_SYNC_DURATION).tag("outcome", outcome.id())
+                .description("Sync run duration").register(meters);
     }
 
     private Counter runs(SyncOutcome outcome, SyncMode mode) {
