@@ -94,11 +94,15 @@ class PipelineSync implements AutoCloseable {
 
     /** When the next scheduled run is due: an interval after the last run started, not before a throttle ends. */
     Optional<Instant> nextScheduledRun() {
+        return nextScheduledRun(clock.instant());
+    }
+
+    private Optional<Instant> nextScheduledRun(Instant now) {
         if (!properties.scheduled()) {
             return Optional.empty();
         }
         Optional<SyncRun> last = runLog.latest();
-        Instant due = last.map(r -> r.startedAt().plus(properties.syncInterval())).orElse(clock.instant());
+        Instant due = last.map(r -> r.startedAt().plus(properties.syncInterval())).orElse(now);
         Instant retryAfter = last.map(SyncRun::retryAfter).orElse(null);
         return Optional.of(retryAfter != null && retryAfter.isAfter(due) ? retryAfter : due);
     }
@@ -125,7 +129,7 @@ class PipelineSync implements AutoCloseable {
                 lock.get().unlock();
                 return new Start(null, Refusal.THROTTLED, retryAfter);
             }
-            if ("scheduled".equals(trigger) && nextScheduledRun().map(due -> due.isAfter(now)).orElse(true)) {
+            if ("scheduled".equals(trigger) && nextScheduledRun(now).map(due -> due.isAfter(now)).orElse(true)) {
                 lock.get().unlock();
                 return new Start(null, Refusal.NOT_DUE, null);
             }

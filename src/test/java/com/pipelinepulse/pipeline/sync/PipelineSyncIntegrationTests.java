@@ -48,6 +48,16 @@ class PipelineSyncIntegrationTests {
     ObjectMapper json;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    SyncRunner runner;
+    @Autowired
+    SyncRunLog runLog;
+    @Autowired
+    SyncState state;
+    @Autowired
+    net.javacrumbs.shedlock.core.LockProvider locks;
+    @Autowired
+    PipelineSyncMetrics syncMetrics;
 
     SyncFixture fixture;
     TestSessions sessions;
@@ -344,6 +354,35 @@ class PipelineSyncIntegrationTests {
                         "$.sync_account.zoho_status").value("REAUTH_REQUIRED"))
                 .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath(
                         "$.runs[0].outcome").value("reauth_required"));
+    }
+
+    @Test
+    void aScheduledRunIsDueAnIntervalAfterTheLastRunStartedAndNotBeforeAThrottleEnds() throws Exception {
+        fixture.crm.generate(20, 14L);
+        PipelineSyncProperties every15Minutes = new PipelineSyncProperties(null, null, null, null, null,
+                java.time.Duration.ofMinutes(15), null);
+        try (PipelineSync scheduler = new PipelineSync(runner, runLog, state, locks, every15Minutes, syncMetrics,
+                java.time.Clock.systemUTC(), "scheduler-test")) {
+            // No run yet: due now.
+            UUID first = scheduler.startScheduledIfDue().orElseThrow();
+            Map<String, Object> run = fixture.awaitRun(first);
+            assertThat(run.get("trigger")).isEqualTo("scheduled");
+            assertThat(run.get("outcome")).isEqualTo("succeeded");
+            Instant started = ((java.sql.Timestamp) run.get("started_at")).toInstant();
+            assertThat(scheduler.nextScheduledRun()).contains(started.plus(java.time.Duration.ofMinutes(15)));
+            // Not due again within the interval, on this instance or any other.
+            assertThat(scheduler.startScheduledIfDue()).isEmpty();
+
+            // A manual run that Zoho throttles for an hour pushes the next scheduled run past the throttle.
+            fixture.crm.modify(fixture.crm.dealIds().get(0), r -> r.put("Stage", "Closed Won"));
+            fixture.crm.failDealsPage(1, Fault.tooManyRequests(3600));
+            Map<String, Object> throttled = fixture.awaitRun(sync("incremental"));
+            Instant retryAfter = ((java.sql.Timestamp) throttled.get("retry_after")).toInstant();
+            assertThat(retryAfter).isAfter(Instant.now().plusSeconds(3500));
+            assertThat(scheduler.nextScheduledRun()).contains(retryAfter);
+            assertThat(scheduler.startScheduledIfDue()).isEmpty();
+        }
+        assertThat(jdbc.sql("select count(*) from pipeline_sync_run").query(Integer.class).single()).isEqualTo(2);
     }
 
     private UUID sync(String mode) throws Exception {
