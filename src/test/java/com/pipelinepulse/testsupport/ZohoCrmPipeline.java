@@ -2,6 +2,8 @@ package com.pipelinepulse.testsupport;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -130,9 +132,17 @@ public final class ZohoCrmPipeline implements ResponseDefinitionTransformerV2 {
                 "GBP", "0.789000000", "AUD", "1.523000000", "JPY", "149.870000000"));
     }
 
-    /** Registers the stub that sends every Deals, deleted and currencies call here. */
+    /** Where benchmarks change deals in a stand-in of their own process: {@code POST ...?count=N}. */
+    public static final String TOUCH_PATH = "/__stand-in/deals/touch";
+
+    /**
+     * Registers the stubs that send every Deals, deleted and currencies call here, and {@link #TOUCH_PATH}, which
+     * modifies the {@code count} least recently modified deals (their stage and Modified_Time) for benchmarks.
+     */
     public void stubOn(WireMockServer server) {
         server.stubFor(get(urlPathMatching(PATH.pattern())).atPriority(1)
+                .willReturn(aResponse().withTransformers(NAME)));
+        server.stubFor(post(urlPathEqualTo(TOUCH_PATH)).atPriority(1)
                 .willReturn(aResponse().withTransformers(NAME)));
     }
 
@@ -354,6 +364,17 @@ public final class ZohoCrmPipeline implements ResponseDefinitionTransformerV2 {
     public ResponseDefinition transform(ServeEvent serveEvent) {
         Request request = serveEvent.getRequest();
         String path = request.getUrl().split("\\?", 2)[0];
+        if (path.equals(TOUCH_PATH)) {
+            int count = Math.max(0, intOr(query(request, "count"), 0));
+            List<String> oldest;
+            synchronized (lock) {
+                oldest = byModified.stream().limit(count).map(Deal::id).toList();
+            }
+            oldest.forEach(id -> modify(id, r -> r.put("Stage", "Negotiation/Review")));
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(("{\"touched\":" + oldest.size() + "}").getBytes(StandardCharsets.UTF_8)).build();
+        }
         String endpoint = path.substring(path.indexOf("/crm/v8/") + "/crm/v8/".length());
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !TOKEN.matcher(authorization).matches()) {

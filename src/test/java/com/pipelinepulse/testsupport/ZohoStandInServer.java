@@ -68,6 +68,17 @@ public final class ZohoStandInServer implements AutoCloseable {
         return new ZohoStandInServer(server, crm);
     }
 
+    /**
+     * The stand-in in a process of its own, for benchmarks: {@code [port [deals]]} (8090, 500). Runs until killed.
+     */
+    public static void main(String[] args) {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
+        int deals = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_DEALS;
+        ZohoStandInServer standIn = start(port, deals);
+        Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "zoho-stand-in-stop"));
+        System.out.println("Zoho stand-in on " + standIn.baseUrl() + " with " + deals + " deals");
+    }
+
     /** The CRM pipeline data this stand-in serves. */
     public ZohoCrmPipeline crm() {
         return crm;
