@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Pipeline sync benchmark (docs/benchmarks.md, "Pipeline sync"). Loopback only. Builds the jar and the test classes
-# if needed, creates a fresh database on the local PostgreSQL, starts the Zoho stand-in in a JVM of its own
+# Pipeline sync benchmark (docs/benchmarks.md, "Pipeline sync"). Loopback only. Builds the jar and the test classes,
+# creates a fresh database on the local PostgreSQL, starts the Zoho stand-in in a JVM of its own
 # (ZohoStandInServer's main: the stand-in's CRM with PERF_DEALS generated deals, no added latency) and the API jar
 # (local profile, scheduled syncs off), signs in the stand-in's Ada Admin with curl, then measures:
 #   full         POST /api/admin/pipeline/sync?mode=full on an empty database: run time (started_at to
@@ -48,12 +48,10 @@ for tool in curl psql java jcmd; do command -v "${tool}" >/dev/null || die "${to
   echo "settings: deals=${deals} changed=${changed} java_opts='${java_opts}'"
 } >"${out}/machine.txt"
 
-jar="$(ls target/pipeline-pulse-api-*.jar 2>/dev/null | grep -v original | head -n 1 || true)"
-if [[ -z "${jar}" ]]; then
-  say "building the jar"
-  ./mvnw -B -q -DskipTests package >"${out}/build.log" 2>&1 || die "build failed, see ${out}/build.log"
-  jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
-fi
+# Always built: a jar left in target/ may predate the code being measured.
+say "building the jar and the test classes"
+./mvnw -B -q -DskipTests package >"${out}/build.log" 2>&1 || die "build failed, see ${out}/build.log"
+jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
 cp "${jar}" "${out}/app.jar"
 ./mvnw -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="${out}/classpath.txt" \
   >"${out}/classpath.log" 2>&1 || die "test classpath failed, see ${out}/classpath.log"

@@ -58,8 +58,8 @@ import java.util.regex.Pattern;
  *   first, with {@code If-Modified-Since} and {@code page}.</li>
  *   <li>{@code GET .../crm/v8/org/currencies}: {@code exchange_rate} as strings, one {@code is_base}.</li>
  * </ul>
- * Every call needs {@code Authorization: Zoho-oauthtoken 1000.<32 hex>.<32 hex>} (a stand-in access token), else
- * 401 {@code INVALID_TOKEN}. Tests change the data ({@link #put}, {@link #modify}, {@link #delete}), queue faults for
+ * Every call needs {@code Authorization: Zoho-oauthtoken 1000.<32 hex>.<marker>}, an access token of one of the
+ * stand-in's users (any of them: one org), else 401 {@code INVALID_TOKEN}. Tests change the data ({@link #put}, {@link #modify}, {@link #delete}), queue faults for
  * a given Deals page ({@link #failDealsPage}) and read what was asked ({@link #calls}).
  *
  * <p>Bodies are served as bytes, so the stand-in's global response templating leaves them alone.
@@ -68,7 +68,8 @@ public final class ZohoCrmPipeline implements ResponseDefinitionTransformerV2 {
 
     public static final String NAME = "zoho-crm-pipeline";
 
-    private static final Pattern TOKEN = Pattern.compile("Zoho-oauthtoken 1000\\.[0-9a-f]{32}\\.[0-9a-f]{32}");
+    /** An access token of one of the stand-in's users (README: markers ...a001 to ...a006). */
+    private static final Pattern TOKEN = Pattern.compile("Zoho-oauthtoken 1000\\.[0-9a-f]{32}\\.0{28}a00[1-6]");
     private static final Pattern PATH = Pattern.compile("/api/[a-z]{2}/crm/v8/(Deals|Deals/deleted|org/currencies)");
     private static final int PAGE_LIMIT = 2000;
 

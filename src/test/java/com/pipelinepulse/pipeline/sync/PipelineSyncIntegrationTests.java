@@ -385,6 +385,26 @@ class PipelineSyncIntegrationTests {
         assertThat(jdbc.sql("select count(*) from pipeline_sync_run").query(Integer.class).single()).isEqualTo(2);
     }
 
+    @Test
+    void anAccessTokenZohoRefusesIsRefreshedOnceThroughTheTokenManagerAndTheRunGoesOn() throws Exception {
+        fixture.crm.generate(250, 15L);
+        UUID account = jdbc.sql("select sync_user_id from pipeline_sync_state where id = 1")
+                .query((rs, n) -> rs.getObject(1, UUID.class)).single();
+        jdbc.sql("delete from zoho_connection where user_id = :id").param("id", account).update();
+        new com.pipelinepulse.testsupport.ZohoConnectionRows(jdbc, cipher).insert(account,
+                com.pipelinepulse.testsupport.ZohoConnectionRows.refusedToken(), Instant.now().plusSeconds(3600),
+                com.pipelinepulse.testsupport.ZohoConnectionRows.usAdminToken());
+
+        Map<String, Object> run = fixture.awaitRun(sync("incremental"));
+
+        assertThat(run.get("outcome")).isEqualTo("succeeded");
+        assertThat(fixture.crm.calls()).extracting(Call::status).startsWith(401, 200);
+        assertThat(fixture.crm.calls().stream().filter(c -> c.status() == 401)).hasSize(1);
+        assertThat(fixture.rows()).isEqualTo(250);
+        assertThat(jdbc.sql("select last_refresh_outcome from zoho_connection where user_id = :id")
+                .param("id", account).query(String.class).single()).isEqualTo("success");
+    }
+
     private UUID sync(String mode) throws Exception {
         String body = mvc.perform(post("/api/admin/pipeline/sync").param("mode", mode)
                         .header("Authorization", admin.bearer()))
