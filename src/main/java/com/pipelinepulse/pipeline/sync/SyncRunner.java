@@ -193,7 +193,7 @@ final class SyncRunner {
         private void deals(Instant since, Conversion conversion, OwnerRegions owners) {
             Map<String, String> headers = ifModifiedSince(since);
             String fields = String.join(",", properties.dealFields());
-            Pager pager = new Pager();
+            Pager pager = new Pager(true);
             while (true) {
                 Map<String, String> query = new LinkedHashMap<>();
                 query.put("fields", fields);
@@ -237,7 +237,8 @@ final class SyncRunner {
 
         private void deletions(Instant since) {
             Map<String, String> headers = ifModifiedSince(since);
-            Pager pager = new Pager();
+            // ZOHO.md documents page_token for records only: the deleted list pages with page throughout.
+            Pager pager = new Pager(false);
             Instant latest = null;
             while (true) {
                 Map<String, String> query = new LinkedHashMap<>();
@@ -323,11 +324,19 @@ final class SyncRunner {
                 : Map.of(HttpHeaders.IF_MODIFIED_SINCE, IF_MODIFIED_SINCE.format(since.atOffset(ZoneOffset.UTC)));
     }
 
-    /** {@code page=1..10} while within Zoho's 2,000 records, then {@code page_token} from the last answer. */
+    /**
+     * {@code page=1..10} while within Zoho's 2,000 records, then {@code page_token} from the last answer (records);
+     * or {@code page} throughout (the deleted list).
+     */
     static final class Pager {
+        private final boolean tokensAfterLimit;
         private int page = 1;
         private int seen;
         private String token;
+
+        Pager(boolean tokensAfterLimit) {
+            this.tokensAfterLimit = tokensAfterLimit;
+        }
 
         void addTo(Map<String, String> query) {
             if (token != null) {
@@ -339,7 +348,7 @@ final class SyncRunner {
 
         void next(JsonNode info, int received) {
             seen += received;
-            if (token == null && seen + PER_PAGE <= PAGE_PARAMETER_LIMIT) {
+            if (!tokensAfterLimit || token == null && seen + PER_PAGE <= PAGE_PARAMETER_LIMIT) {
                 page++;
                 return;
             }
