@@ -27,3 +27,31 @@ stop_processes() {
     kill -KILL "${pid}" 2>/dev/null || true
   done
 }
+
+# Sign-in through the real flow with curl. Both use the caller's api, stand_in and spa_origin, and its die.
+# Prints the refresh token of a new session of the stand-in user $1.
+sign_in() {
+  local user="$1" headers location binding page link refresh
+  headers="$(curl -sS -m 10 -D - -o /dev/null "${api}/api/zoho/auth?return_to=/")"
+  location="$(sed -n 's/^[Ll]ocation: *//p' <<<"${headers}" | tr -d '\r')"
+  binding="$(sed -n 's/^[Ss]et-[Cc]ookie: *pp_zoho_signin=\([^;]*\).*/\1/p' <<<"${headers}" | tr -d '\r')"
+  [[ "${location}" == "${stand_in}/"* && -n "${binding}" ]] || die "sign-in start did not redirect to the stand-in"
+  page="$(curl -sS -m 10 "${location}")"
+  link="$(grep -o "id=\"user-${user}\" href=\"[^\"]*\"" <<<"${page}" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')"
+  [[ "${link}" == "${api}/api/zoho/auth/callback?"* ]] || die "the stand-in page has no link for ${user}"
+  headers="$(curl -sS -m 30 -D - -o /dev/null -H "Cookie: pp_zoho_signin=${binding}" "${link}")"
+  refresh="$(sed -n 's/^[Ss]et-[Cc]ookie: *__Secure-pp_refresh=\([A-Za-z0-9_-]\{1,\}\);.*/\1/p' <<<"${headers}" | tr -d '\r')"
+  [[ -n "${refresh}" ]] || die "the callback for ${user} set no refresh cookie: $(head -n 1 <<<"${headers}")"
+  printf '%s\n' "${refresh}"
+}
+
+# Reads a refresh token, rotates it once; prints "<new refresh token> <access token>".
+refresh_once() {
+  local response token access
+  response="$(curl -sS -m 10 -D - -X POST -H "Cookie: __Secure-pp_refresh=$1" -H 'X-Requested-With: pipeline-pulse' \
+    -H "Origin: ${spa_origin}" "${api}/api/auth/refresh")"
+  token="$(sed -n 's/^[Ss]et-[Cc]ookie: *__Secure-pp_refresh=\([A-Za-z0-9_-]\{1,\}\);.*/\1/p' <<<"${response}" | tr -d '\r')"
+  access="$(sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' <<<"${response}")"
+  [[ -n "${token}" && -n "${access}" ]] || die "refresh failed: $(head -n 1 <<<"${response}")"
+  printf '%s %s\n' "${token}" "${access}"
+}
