@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Sent to clients as an opaque base64url string; a cursor of another order is refused like a malformed one.
  *
  * @param value the sort value as PostgreSQL reads it back: a decimal, a date ({@code infinity} and
- *              {@code -infinity} standing for "no closing date") or an ISO-8601 instant
+ *              {@code -infinity} standing for "no date") or an ISO-8601 instant
  */
 record DealCursor(DealOrder order, String value, String id) {
 
@@ -41,16 +41,25 @@ record DealCursor(DealOrder order, String value, String id) {
         }
     }
 
+    /** PostgreSQL's stand-ins for "no date", which sort after (or before) every date. */
+    private static boolean infinite(String value) {
+        return value.equals("infinity") || value.equals("-infinity");
+    }
+
     private static boolean validValue(DealOrder.Key key, String value) {
         try {
             switch (key) {
                 case AMOUNT -> new BigDecimal(value);
                 case CLOSING_DATE -> {
-                    if (!value.equals("infinity") && !value.equals("-infinity")) {
+                    if (!infinite(value)) {
                         LocalDate.parse(value);
                     }
                 }
-                case MODIFIED -> Instant.parse(value);
+                case MODIFIED -> {
+                    if (!infinite(value)) {
+                        Instant.parse(value);
+                    }
+                }
                 default -> throw new IllegalStateException();
             }
             return value.length() <= 40;
