@@ -1,5 +1,6 @@
 package com.pipelinepulse.pipeline;
 
+import com.pipelinepulse.identity.RegionMapper;
 import com.pipelinepulse.pipeline.FigureViews.Breakdown;
 import com.pipelinepulse.pipeline.FigureViews.DealDetail;
 import com.pipelinepulse.pipeline.FigureViews.DealPage;
@@ -55,12 +56,15 @@ class PipelineFiguresController {
     private static final Logger log = LoggerFactory.getLogger(PipelineFiguresController.class);
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
+    static final String UNASSIGNED = "UNASSIGNED";
     private static final Pattern DEAL_ID = Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     private final PipelineFigures figures;
+    private final RegionMapper regions;
 
-    PipelineFiguresController(PipelineFigures figures) {
+    PipelineFiguresController(PipelineFigures figures, RegionMapper regions) {
         this.figures = figures;
+        this.regions = regions;
     }
 
     @GetMapping("/summary")
@@ -178,8 +182,16 @@ class PipelineFiguresController {
         return figures.o2r(scope, validated(filters, scope));
     }
 
-    private static DealFilters validated(FilterParameters parameters, ReadScope scope) {
+    /**
+     * The filters, or a 400 naming the bad one; a region must be one deals can have (a region of the identity
+     * mapping, or UNASSIGNED), so that a typo is an error rather than an empty pipeline. Then the viewer check.
+     */
+    private DealFilters validated(FilterParameters parameters, ReadScope scope) {
         DealFilters filters = parameters.validate();
+        if (filters.region() != null && !filters.region().equals(UNASSIGNED)
+                && !regions.regionOf(filters.region()).filter(filters.region()::equals).isPresent()) {
+            throw ParameterProblems.invalid("region", "a region such as AMER, EMEA, APAC or UNASSIGNED");
+        }
         scope.check(filters);
         return filters;
     }

@@ -148,7 +148,8 @@ class PipelineAccessIntegrationTests extends SeededPipelineTests {
             "/api/pipeline/summary?closing_to=31.01.2026; closing_to",
             "/api/pipeline/o2r?closing_from=2026-02-01&closing_to=2026-01-31; closing_from",
             "/api/pipeline/breakdown?by=region&closing_from=yesterday; closing_from",
-            "/api/pipeline/deals?region=EM-EA; region", "/api/pipeline/summary?owner_id=a%20b; owner_id"})
+            "/api/pipeline/deals?region=EM-EA; region", "/api/pipeline/summary?region=EMAE; region",
+            "/api/pipeline/o2r?region=US; region", "/api/pipeline/summary?owner_id=a%20b; owner_id"})
     void everyBadParameterIsA400NamingIt(String path, String parameter) throws Exception {
         mvc.perform(get(path).header(HttpHeaders.AUTHORIZATION, callers.manager.bearer()))
                 .andExpect(status().isBadRequest())

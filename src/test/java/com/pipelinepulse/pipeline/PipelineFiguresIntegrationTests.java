@@ -361,6 +361,31 @@ class PipelineFiguresIntegrationTests extends SeededPipelineTests {
                 .path("count").asLong()).isEqualTo(2); // 9002 and 9015
     }
 
+    @Test
+    void figuresFollowEverySyncOfDeals() throws Exception {
+        JsonNode before = json(get("/api/pipeline/summary?region=EMEA"), callers.manager);
+        assertThat(json(get("/api/pipeline/o2r?region=EMEA"), callers.manager).path("health").path("GREEN").asLong())
+                .isEqualTo(4);
+        // A new open EMEA deal arrives, then an existing one is deleted in Zoho, as a sync would store them.
+        Seed added = new Seed("9020", "Late arrival", "Newco", "1001", "Ann Euro", "Negotiation", "1000", "EUR", "0.91",
+                50, "2026-04-15", "EMEA", "Pipeline", null, null, null, null, null, null, "2026-03-15T08:00:00+00:00",
+                false, "EMEA", 1, "GREEN", List.of());
+        ingestion.store(List.of(added.zohoRecord(PipelineTestSupport.JSON)));
+        JsonNode afterAdd = json(get("/api/pipeline/summary?region=EMEA"), callers.manager);
+        assertThat(afterAdd.path("open").path("count").asLong())
+                .isEqualTo(before.path("open").path("count").asLong() + 1);
+        assertMoney(afterAdd.path("open").path("amount"), before.path("open").path("amount").decimalValue()
+                .add(added.amountReporting())); // 1000 / 0.91 × 1.34 = 1472.53
+        assertThat(json(get("/api/pipeline/o2r?region=EMEA"), callers.manager).path("health").path("GREEN").asLong())
+                .isEqualTo(5);
+        ingestion.markDeleted(List.of("9001"), PipelineSeed.NOW);
+        JsonNode afterDelete = json(get("/api/pipeline/summary?region=EMEA"), callers.manager);
+        assertMoney(afterDelete.path("open").path("amount"), afterAdd.path("open").path("amount").decimalValue()
+                .subtract(new BigDecimal("14725.27")));
+        assertThat(json(get("/api/pipeline/breakdown?by=owner&region=EMEA"), callers.manager).path("rows").get(0)
+                .path("count").asLong()).isEqualTo(4); // Ann's open EMEA deals: 9008, 9013, 9014, 9020
+    }
+
     // --- CSV -----------------------------------------------------------------------------------------------------
 
     @Test
