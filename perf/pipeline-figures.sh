@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
-source perf/common.sh # stop_processes
+source perf/common.sh # stop_processes, wait_for_readiness, find_or_build_jar
 
 deals="${PERF_DEALS:-100000}"
 duration="${PERF_DURATION:-30}"
@@ -52,12 +52,7 @@ done
   echo "settings: deals=${deals} duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} java_opts='${java_opts}'"
 } >"${out}/machine.txt"
 
-jar="$(ls target/pipeline-pulse-api-*.jar 2>/dev/null | grep -v original | head -n 1 || true)"
-if [[ -z "${jar}" ]]; then
-  say "building the jar (./mvnw -B -q -DskipTests package)"
-  ./mvnw -B -q -DskipTests package >"${out}/build.log" 2>&1 || die "build failed, see ${out}/build.log"
-  jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
-fi
+find_or_build_jar "${out}"
 cp "${jar}" "${out}/app.jar"
 
 db="pp_figures_$(date -u +%Y%m%d%H%M%S)_$$"
@@ -84,12 +79,7 @@ SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" \
 app_pid=$!
 pids+=("${app_pid}")
 say "API pid ${app_pid} (production mode); waiting for readiness"
-deadline=$((SECONDS + 180))
-until curl -fsS -m 5 -o /dev/null "http://127.0.0.1:${mgmt_port}/actuator/health/readiness" 2>/dev/null; do
-  kill -0 "${app_pid}" 2>/dev/null || { tail -n 40 "${out}/app.log" >&2; die "the API exited"; }
-  (( SECONDS < deadline )) || die "the API was not ready within 180 s"
-  sleep 1
-done
+wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app.log"
 
 # --- deals ---------------------------------------------------------------------------------------------------------
 say "seeding ${deals} deals"
