@@ -42,8 +42,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -83,13 +83,14 @@ class PipelineFigures {
     private final Cache<VersionedKey, Object> cache = Caffeine.newBuilder().maximumSize(CACHE_SIZE)
             .expireAfterAccess(Duration.ofMinutes(30)).build();
 
-    PipelineFigures(JdbcClient jdbc, DataSource dataSource, PlatformTransactionManager transactions,
-            HealthEvaluator evaluator, Clock clock,
+    PipelineFigures(JdbcClient jdbc, DataSource dataSource, HealthEvaluator evaluator, Clock clock,
             @Value("${pipelinepulse.pipeline.reporting-currency:SGD}") String reportingCurrency) {
         this.jdbc = jdbc;
         JdbcTemplate fetching = new JdbcTemplate(dataSource);
         fetching.setFetchSize(CSV_FETCH_SIZE);
         this.streaming = JdbcClient.create(new NamedParameterJdbcTemplate(fetching));
+        // Plain JDBC transactions: these reads need no JPA session.
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         this.readOnly = new TransactionTemplate(transactions);
         readOnly.setReadOnly(true);
         this.snapshot = new TransactionTemplate(transactions);
@@ -305,9 +306,8 @@ class PipelineFigures {
     }
 
     /**
-     * What every figure is read with, in one round trip: the data version (the cache key; read in the figures'
-     * own snapshot so that cached figures always belong to it), the reporting currency and when the last
-     * successful sync finished.
+     * What every figure is read with, in one round trip: the data version (the cache key), the reporting currency
+     * and when the last successful sync finished.
      */
     private Context context() {
         return jdbc.sql("""
@@ -339,18 +339,18 @@ class PipelineFigures {
     }
 
     /**
-     * Reads the {@link Context} and the figures in one read-only repeatable-read transaction: from the cache when
-     * they were computed for the same data version and day, else computed by {@code compute} (given today) and
-     * kept. {@code answer} adds what is read every time (currency, as_of).
+     * The figures from the cache when they were computed for today and the current data version, else computed
+     * by {@code compute} (given today) in one read-only repeatable-read transaction and kept; {@code answer} adds
+     * what is read every time (currency, as_of). A hit costs one small query. Computed figures are never older
+     * than the version they are filed under: the version is read before them, and only ever grows.
      */
     @SuppressWarnings("unchecked")
     private <T, R> R cachedFigures(CacheKey key, Function<LocalDate, T> compute, BiFunction<Context, T, R> answer) {
-        return snapshot.execute(tx -> {
-            Context context = context();
-            LocalDate today = today();
-            T figures = (T) cache.get(new VersionedKey(key, today, context.version()), k -> compute.apply(today));
-            return answer.apply(context, figures);
-        });
+        Context context = context();
+        LocalDate today = today();
+        T figures = (T) cache.get(new VersionedKey(key, today, context.version()),
+                k -> snapshot.execute(tx -> compute.apply(today)));
+        return answer.apply(context, figures);
     }
 
     private static String sortKey(DealOrder order) {
