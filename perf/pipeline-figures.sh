@@ -107,7 +107,7 @@ select (4876876000000000 + g)::text, 'Deal ' || g || ' ' || md5(g::text), 'a' ||
        case when m >= 5 then date '2025-09-01' + (g % 300) end, case when m >= 6 then date '2025-09-15' + (g % 300) end,
        case when m = 0 then 1 when m = 1 then 2 when m in (2, 3) then 3 else 4 end,
        m >= 6, timestamptz '2025-01-01', now() - (g % 365) * interval '1 day', '{}'::jsonb
-from (select g, (g * 7919) % 101 as p, ((g * 104729) % 9999999) / 100.0 + 100 as amount, g % 7 as m
+from (select g, (g * 7919) % 101 as p, ((g::bigint * 104729) % 9999999) / 100.0 + 100 as amount, g % 7 as m
       from generate_series(1, :deals) g) s;
 analyze pipeline_deal;
 SQL
