@@ -55,3 +55,25 @@ refresh_once() {
   [[ -n "${token}" && -n "${access}" ]] || die "refresh failed: $(head -n 1 <<<"${response}")"
   printf '%s %s\n' "${token}" "${access}"
 }
+
+# wait_for_readiness <pid> <management port> <log>: until the API's readiness is UP, at most 180 s (sets deadline,
+# which a caller may reuse for what it starts next); dies with the log's tail when the process exits. Needs die().
+wait_for_readiness() {
+  deadline=$((SECONDS + 180))
+  until curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$2/actuator/health/readiness" 2>/dev/null; do
+    kill -0 "$1" 2>/dev/null || { tail -n 40 "$3" >&2; die "the API exited"; }
+    (( SECONDS < deadline )) || die "the API was not ready within 180 s"
+    sleep 1
+  done
+}
+
+# find_or_build_jar <out dir>: sets jar to target/pipeline-pulse-api-*.jar, building it first when there is none
+# (an existing jar is used as it is: rebuild after changing the code). Needs say() and die().
+find_or_build_jar() {
+  jar="$(ls target/pipeline-pulse-api-*.jar 2>/dev/null | grep -v original | head -n 1 || true)"
+  if [[ -z "${jar}" ]]; then
+    say "building the jar (./mvnw -B -q -DskipTests package)"
+    ./mvnw -B -q -DskipTests package >"$1/build.log" 2>&1 || die "build failed, see $1/build.log"
+    jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
+  fi
+}

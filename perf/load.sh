@@ -23,7 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
-source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes, sign_in, refresh_once
+source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes, sign_in, refresh_once, wait_for_readiness,
+                      # find_or_build_jar
 
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(ceiling ceiling401 me refresh signin)
@@ -69,12 +70,7 @@ for tool in wrk curl psql java jcmd; do command -v "${tool}" >/dev/null || die "
 } >"${out}/machine.txt"
 
 # --- the jar -------------------------------------------------------------------------------------------------------
-jar="$(ls target/pipeline-pulse-api-*.jar 2>/dev/null | grep -v original | head -n 1 || true)"
-if [[ -z "${jar}" ]]; then
-  say "building the jar (./mvnw -B -q -DskipTests package)"
-  ./mvnw -B -q -DskipTests package >"${out}/build.log" 2>&1 || die "build failed, see ${out}/build.log"
-  jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
-fi
+find_or_build_jar "${out}"
 [[ -f "${wiremock_jar}" ]] || ./mvnw -B -q dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2 >/dev/null
 # Run a copy, so that a build in the worktree meanwhile cannot pull the jar from under the running service.
 cp "${jar}" "${out}/app.jar"
@@ -125,12 +121,7 @@ SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" PP_DATABASE_POOL
 app_pid=$!
 pids+=("${app_pid}")
 say "API pid ${app_pid}, stand-in pid ${stand_in_pid}; waiting for readiness"
-deadline=$((SECONDS + 180))
-until curl -fsS -m 5 -o /dev/null "http://127.0.0.1:${mgmt_port}/actuator/health/readiness" 2>/dev/null; do
-  kill -0 "${app_pid}" 2>/dev/null || { tail -n 40 "${out}/app.log" >&2; die "the API exited"; }
-  (( SECONDS < deadline )) || die "the API was not ready within 180 s"
-  sleep 1
-done
+wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app.log"
 until curl -fsS -m 5 -o /dev/null "${stand_in}/__admin/health" 2>/dev/null; do
   (( SECONDS < deadline )) || die "the stand-in was not ready"
   sleep 1

@@ -22,6 +22,6 @@ import org.springframework.test.context.ActiveProfiles;
 @AutoConfigureMockMvc
 @AutoConfigureObservability
 @ActiveProfiles("test")
-@Import(TestDatabaseConfiguration.class)
+@Import({TestDatabaseConfiguration.class, TestClockConfiguration.class})
 public @interface IntegrationTest {
 }
