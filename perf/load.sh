@@ -23,7 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
-source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes
+source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes, sign_in, refresh_once, wait_for_readiness,
+                      # find_or_build_jar
 
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(ceiling ceiling401 me refresh signin)
@@ -69,12 +70,7 @@ for tool in wrk curl psql java jcmd; do command -v "${tool}" >/dev/null || die "
 } >"${out}/machine.txt"
 
 # --- the jar -------------------------------------------------------------------------------------------------------
-jar="$(ls target/pipeline-pulse-api-*.jar 2>/dev/null | grep -v original | head -n 1 || true)"
-if [[ -z "${jar}" ]]; then
-  say "building the jar (./mvnw -B -q -DskipTests package)"
-  ./mvnw -B -q -DskipTests package >"${out}/build.log" 2>&1 || die "build failed, see ${out}/build.log"
-  jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
-fi
+find_or_build_jar "${out}"
 [[ -f "${wiremock_jar}" ]] || ./mvnw -B -q dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2 >/dev/null
 # Run a copy, so that a build in the worktree meanwhile cannot pull the jar from under the running service.
 cp "${jar}" "${out}/app.jar"
@@ -125,12 +121,7 @@ SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" PP_DATABASE_POOL
 app_pid=$!
 pids+=("${app_pid}")
 say "API pid ${app_pid}, stand-in pid ${stand_in_pid}; waiting for readiness"
-deadline=$((SECONDS + 180))
-until curl -fsS -m 5 -o /dev/null "http://127.0.0.1:${mgmt_port}/actuator/health/readiness" 2>/dev/null; do
-  kill -0 "${app_pid}" 2>/dev/null || { tail -n 40 "${out}/app.log" >&2; die "the API exited"; }
-  (( SECONDS < deadline )) || die "the API was not ready within 180 s"
-  sleep 1
-done
+wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app.log"
 until curl -fsS -m 5 -o /dev/null "${stand_in}/__admin/health" 2>/dev/null; do
   (( SECONDS < deadline )) || die "the stand-in was not ready"
   sleep 1
@@ -141,33 +132,6 @@ say "ready; RSS $(ps -o rss= -p "${app_pid}" | tr -d ' ') kB"
 users=(us-admin us-manager eu-viewer in-viewer au-viewer jp-viewer)
 work="${out}/work"
 mkdir -p "${work}"
-
-# Prints the refresh token of a new session of the stand-in user $1.
-sign_in() {
-  local user="$1" headers location binding page link refresh
-  headers="$(curl -sS -m 10 -D - -o /dev/null "${api}/api/zoho/auth?return_to=/")"
-  location="$(sed -n 's/^[Ll]ocation: *//p' <<<"${headers}" | tr -d '\r')"
-  binding="$(sed -n 's/^[Ss]et-[Cc]ookie: *pp_zoho_signin=\([^;]*\).*/\1/p' <<<"${headers}" | tr -d '\r')"
-  [[ "${location}" == "${stand_in}/"* && -n "${binding}" ]] || die "sign-in start did not redirect to the stand-in"
-  page="$(curl -sS -m 10 "${location}")"
-  link="$(grep -o "id=\"user-${user}\" href=\"[^\"]*\"" <<<"${page}" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')"
-  [[ "${link}" == "${api}/api/zoho/auth/callback?"* ]] || die "the stand-in page has no link for ${user}"
-  headers="$(curl -sS -m 30 -D - -o /dev/null -H "Cookie: pp_zoho_signin=${binding}" "${link}")"
-  refresh="$(sed -n 's/^[Ss]et-[Cc]ookie: *__Secure-pp_refresh=\([A-Za-z0-9_-]\{1,\}\);.*/\1/p' <<<"${headers}" | tr -d '\r')"
-  [[ -n "${refresh}" ]] || die "the callback for ${user} set no refresh cookie: $(head -n 1 <<<"${headers}")"
-  printf '%s\n' "${refresh}"
-}
-
-# Reads a refresh token, rotates it once; prints "<new refresh token> <access token>".
-refresh_once() {
-  local response token access
-  response="$(curl -sS -m 10 -D - -X POST -H "Cookie: __Secure-pp_refresh=$1" -H 'X-Requested-With: pipeline-pulse' \
-    -H "Origin: ${spa_origin}" "${api}/api/auth/refresh")"
-  token="$(sed -n 's/^[Ss]et-[Cc]ookie: *__Secure-pp_refresh=\([A-Za-z0-9_-]\{1,\}\);.*/\1/p' <<<"${response}" | tr -d '\r')"
-  access="$(sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' <<<"${response}")"
-  [[ -n "${token}" && -n "${access}" ]] || die "refresh failed: $(head -n 1 <<<"${response}")"
-  printf '%s %s\n' "${token}" "${access}"
-}
 
 make_sessions() { # $1 = count, $2 = file
   local i

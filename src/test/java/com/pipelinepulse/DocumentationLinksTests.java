@@ -36,7 +36,7 @@ class DocumentationLinksTests {
 
     /** Read only by tests, CI or scripts (docs/configuration.md, "Tests" and "Developer tools only"). */
     static final Set<String> TEST_ONLY_SETTINGS = Set.of("PP_TEST_DATABASE_URL", "PP_TEST_DATABASE_USERNAME",
-            "PP_TEST_DATABASE_PASSWORD", "PP_BROWSER_TEST_REQUIRED", "PP_STAND_IN_PORT");
+            "PP_TEST_DATABASE_PASSWORD", "PP_BROWSER_TEST_REQUIRED", "PP_STAND_IN_PORT", "PP_STAND_IN_DEALS");
 
     private static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(\\s*<?([^)\\s>]+)>?(?:\\s+\"[^\"]*\")?\\s*\\)");
     private static final Pattern REFERENCE_DEFINITION = Pattern.compile("^\\s{0,3}\\[[^\\]]+\\]:\\s*<?(\\S+?)>?(\\s.*)?$");

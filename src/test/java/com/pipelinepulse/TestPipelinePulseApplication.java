@@ -23,12 +23,15 @@ import org.testcontainers.containers.PostgreSQLContainer;
  * application in the {@code local} profile pointed at it. PostgreSQL comes from {@code PP_DATABASE_URL} (with
  * {@code PP_DATABASE_USERNAME}, {@code PP_DATABASE_PASSWORD}); without it, from Testcontainers when a Docker engine
  * answers; otherwise the {@code local} profile's default {@code jdbc:postgresql://localhost:5432/pipelinepulse}.
- * When ready it prints the URL to open and the stand-in's sample users.
+ * When ready it prints the URL to open and the stand-in's sample users. The stand-in's CRM holds
+ * {@code PP_STAND_IN_DEALS} generated deals (default 500): sign in as Ada Admin, make her the sync account
+ * ({@code PUT /api/admin/pipeline/sync-account}) and press sync ({@code POST /api/admin/pipeline/sync}).
  */
 public class TestPipelinePulseApplication {
 
     public static void main(String[] args) {
-        ZohoStandInServer standIn = ZohoStandInServer.start(Integer.parseInt(setting("PP_STAND_IN_PORT", "8090")));
+        ZohoStandInServer standIn = ZohoStandInServer.start(Integer.parseInt(setting("PP_STAND_IN_PORT", "8090")),
+                Integer.parseInt(setting("PP_STAND_IN_DEALS", Integer.toString(ZohoStandInServer.DEFAULT_DEALS))));
         Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "zoho-stand-in-stop"));
 
         // System properties outrank the configuration files, so the stand-in wins over any Zoho URL there.

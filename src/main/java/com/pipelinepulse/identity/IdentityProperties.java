@@ -81,6 +81,21 @@ record IdentityProperties(List<String> adminEmails, List<String> allowedZohoOrgs
             return defaultRegion;
         }
 
+        /**
+         * The region a value names without falling back: a known region (case-insensitive) or a mapped country
+         * name or ISO code; empty for blank or unknown values.
+         */
+        java.util.Optional<String> regionNamed(String value) {
+            if (value == null || value.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            String upper = value.trim().toUpperCase(Locale.ROOT);
+            if (knownRegions().contains(upper)) {
+                return java.util.Optional.of(upper);
+            }
+            return java.util.Optional.ofNullable(byCountry.get(key(value)));
+        }
+
         /** Every region an admin may assign: the default and every mapped value. */
         Set<String> knownRegions() {
             Set<String> known = new LinkedHashSet<>();

@@ -48,6 +48,19 @@ public final class MetricNames {
     /** Counter, tag {@code source} (zoho, local): token requests throttled by Zoho or refused by the local limit. */
     public static final String ZOHO_THROTTLED = "pipelinepulse.zoho.throttled";
 
+    /** Counter, tags {@code outcome} (succeeded, throttled, reauth_required, failed), {@code mode}: sync runs. */
+    public static final String PIPELINE_SYNC_RUNS = "pipelinepulse.pipeline.sync.runs";
+    /** Timer, tag {@code outcome}: sync run duration. */
+    public static final String PIPELINE_SYNC_DURATION = "pipelinepulse.pipeline.sync.duration";
+    /** Counter: deal records received from Zoho CRM by sync runs. */
+    public static final String PIPELINE_SYNC_DEALS_FETCHED = "pipelinepulse.pipeline.sync.deals.fetched";
+    /** Counter: Zoho CRM calls (API credits) made by sync runs. */
+    public static final String PIPELINE_SYNC_ZOHO_CALLS = "pipelinepulse.pipeline.sync.zoho.calls";
+    /** Gauge: Unix seconds of the last successful sync run on any instance (0 = never). */
+    public static final String PIPELINE_SYNC_LAST_SUCCESS = "pipelinepulse.pipeline.sync.last_success";
+    /** Gauge: the scheduled sync interval in seconds (0 = off). */
+    public static final String PIPELINE_SYNC_INTERVAL = "pipelinepulse.pipeline.sync.interval";
+
     private MetricNames() {
     }
 }

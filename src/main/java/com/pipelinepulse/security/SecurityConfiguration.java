@@ -91,6 +91,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/zoho/connection").authenticated()
                         .requestMatchers(HttpMethod.POST, "/api/zoho/connection/test", "/api/zoho/refresh")
                         .authenticated()
+                        // Pipeline figures (pipeline module): every role reads; the module scopes viewers to their region.
+                        .requestMatchers(HttpMethod.GET, "/api/pipeline/**").hasRole("VIEWER")
                         .anyRequest().denyAll());
         apiAuthentication(http);
         // Per-user rate limits run after authorization (they key on the principal); per-address ones run earlier.

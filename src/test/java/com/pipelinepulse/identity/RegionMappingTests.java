@@ -47,4 +47,26 @@ class RegionMappingTests {
         assertThat(properties.isAdminEmail("other@example.com")).isFalse();
         assertThat(properties.isAdminEmail(null)).isFalse();
     }
+
+    @Test
+    void aValueNamesARegionOrAMappedCountryAndNothingElse() {
+        assertThat(regions.regionNamed("emea")).contains("EMEA");
+        assertThat(regions.regionNamed(" APAC ")).contains("APAC");
+        assertThat(regions.regionNamed("Germany")).contains("EMEA");
+        assertThat(regions.regionNamed("in")).contains("APAC");
+        // Unmapped or empty values name no region: the default region of people does not apply.
+        assertThat(regions.regionNamed("USA")).isEmpty();
+        assertThat(regions.regionNamed("")).isEmpty();
+        assertThat(regions.regionNamed(null)).isEmpty();
+    }
+
+    @Test
+    void ownersMatchByZohoUserIdThenByEmail() {
+        RegionMapper.OwnerRegions owners = new RegionMapper.OwnerRegions(Map.of("900", "EMEA"),
+                Map.of("ann@example.com", "APAC"));
+        assertThat(owners.regionOf("900", "ann@example.com")).contains("EMEA");
+        assertThat(owners.regionOf("700", " Ann@Example.com")).contains("APAC");
+        assertThat(owners.regionOf("700", "bob@example.com")).isEmpty();
+        assertThat(owners.regionOf(null, null)).isEmpty();
+    }
 }

@@ -32,6 +32,9 @@ class OpenApiIntegrationTests {
         assertThat(paths.at("/~1api~1admin~1users~1{id}/get").isMissingNode()).isFalse();
         assertThat(paths.at("/~1api~1admin~1users~1{id}/patch").isMissingNode()).isFalse();
         assertThat(paths.at("/~1api~1admin~1users~1{id}~1sessions/delete").isMissingNode()).isFalse();
+        assertThat(paths.at("/~1api~1admin~1pipeline~1sync/get").isMissingNode()).isFalse();
+        assertThat(paths.at("/~1api~1admin~1pipeline~1sync/post").isMissingNode()).isFalse();
+        assertThat(paths.at("/~1api~1admin~1pipeline~1sync-account/put").isMissingNode()).isFalse();
         assertThat(body).contains("X-Requested-With").contains("bearer");
         assertThat(paths.has("/error")).isFalse();
     }

@@ -67,7 +67,12 @@ public final class TestSessions {
 
     /** A user with the given role, signed in, with a refreshed access token. */
     public SignedIn signIn(Role role) throws Exception {
-        SignedIn opened = open(user(role));
+        return signIn(user(role));
+    }
+
+    /** The given user, signed in, with a refreshed access token. */
+    public SignedIn signIn(UserAccount user) throws Exception {
+        SignedIn opened = open(user);
         MvcResult result = mvc.perform(refresh(opened.refreshToken())).andReturn();
         if (result.getResponse().getStatus() != 200) {
             throw new IllegalStateException("refresh failed: " + result.getResponse().getContentAsString());

@@ -25,6 +25,7 @@ public final class ZohoStandIn {
     public static final String CLIENT_ID = "pp-test-client";
 
     private static WireMockServer server;
+    private static ZohoCrmPipeline crm;
     private static String clientSecret;
 
     private ZohoStandIn() {
@@ -32,12 +33,16 @@ public final class ZohoStandIn {
 
     public static synchronized WireMockServer server() {
         if (server == null) {
+            ZohoCrmPipeline pipeline = new ZohoCrmPipeline();
             WireMockServer started = new WireMockServer(options()
                     .dynamicPort()
                     .bindAddress("127.0.0.1")
                     .usingFilesUnderClasspath("zoho-stand-in")
-                    .globalTemplating(true));
+                    .globalTemplating(true)
+                    .extensions(pipeline));
             started.start();
+            pipeline.stubOn(started);
+            crm = pipeline;
             Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "zoho-stand-in-stop"));
             server = started;
             byte[] secret = new byte[16];
@@ -51,6 +56,12 @@ public final class ZohoStandIn {
     public static String clientSecret() {
         server();
         return clientSecret;
+    }
+
+    /** The stand-in's CRM pipeline data (Deals, deleted, currencies), empty until a test fills it. */
+    public static ZohoCrmPipeline crm() {
+        server();
+        return crm;
     }
 
     /** {@code B}: the stand-in's base URL. */

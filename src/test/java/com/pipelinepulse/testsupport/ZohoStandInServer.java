@@ -37,21 +37,51 @@ public final class ZohoStandInServer implements AutoCloseable {
     public record SampleUser(String key, String name, String email, String loc, String country) {
     }
 
-    private final WireMockServer server;
+    /** How many generated deals the stand-in's CRM holds unless told otherwise ({@code PP_STAND_IN_DEALS}). */
+    public static final int DEFAULT_DEALS = 500;
 
-    private ZohoStandInServer(WireMockServer server) {
+    private final WireMockServer server;
+    private final ZohoCrmPipeline crm;
+
+    private ZohoStandInServer(WireMockServer server, ZohoCrmPipeline crm) {
         this.server = server;
+        this.crm = crm;
     }
 
-    /** Starts the stand-in on {@code port} (0 picks a free one). */
+    /** Starts the stand-in on {@code port} (0 picks a free one) with {@link #DEFAULT_DEALS} generated deals. */
     public static ZohoStandInServer start(int port) {
+        return start(port, DEFAULT_DEALS);
+    }
+
+    /** Starts the stand-in on {@code port} (0 picks a free one) with {@code deals} generated deals (seed 1). */
+    public static ZohoStandInServer start(int port, int deals) {
+        ZohoCrmPipeline crm = new ZohoCrmPipeline();
+        crm.generate(deals, 1L);
         WireMockServer server = new WireMockServer(options()
                 .port(port)
                 .bindAddress("127.0.0.1")
                 .usingFilesUnderClasspath("zoho-stand-in")
-                .globalTemplating(true));
+                .globalTemplating(true)
+                .extensions(crm));
         server.start();
-        return new ZohoStandInServer(server);
+        crm.stubOn(server);
+        return new ZohoStandInServer(server, crm);
+    }
+
+    /**
+     * The stand-in in a process of its own, for benchmarks: {@code [port [deals]]} (8090, 500). Runs until killed.
+     */
+    public static void main(String[] args) {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
+        int deals = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_DEALS;
+        ZohoStandInServer standIn = start(port, deals);
+        Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "zoho-stand-in-stop"));
+        System.out.println("Zoho stand-in on " + standIn.baseUrl() + " with " + deals + " deals");
+    }
+
+    /** The CRM pipeline data this stand-in serves. */
+    public ZohoCrmPipeline crm() {
+        return crm;
     }
 
     public int port() {

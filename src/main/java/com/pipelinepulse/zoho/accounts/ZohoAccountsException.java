@@ -1,10 +1,16 @@
 package com.pipelinepulse.zoho.accounts;
 
+import org.springframework.modulith.NamedInterface;
+
 /**
  * A call to a Zoho accounts server (or the CRM) did not succeed. {@link #kind()} says what to do about it;
  * {@link #zohoError()} is Zoho's own error code when it gave one (for example {@code invalid_code},
  * {@code invalid_client}, {@code INVALID_OAUTHTOKEN}). Messages never contain a token, code or secret.
+ *
+ * <p>Exposed to other modules (named interface {@code failures}) because {@code ZohoCrmClient.fetch} throws it
+ * (kind {@code UNAVAILABLE}) for the caller's retry to see; nothing else of this package is.
  */
+@NamedInterface("failures")
 public class ZohoAccountsException extends RuntimeException {
 
     /** What kind of failure, which decides whether a retry can help. */

@@ -1,6 +1,7 @@
 package com.pipelinepulse.zoho.accounts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
@@ -144,7 +145,54 @@ public final class ZohoHttp {
         }
     }
 
-    private static boolean isThrottle(String error, String description) {
+    /** What came back, with the response headers (Retry-After, paging of long reads). Body as for {@link Answer}. */
+    public record HeadedAnswer(int status, HttpHeaders headers, JsonNode body) {
+    }
+
+    /**
+     * {@code GET} with extra request headers (for example {@code If-Modified-Since}), reading up to
+     * {@code maxBodyBytes} of body with numbers that have a fraction as {@link java.math.BigDecimal} (amounts and
+     * exchange rates stay exact). A longer body is a failure ({@code UNAVAILABLE}), never a silently cut one.
+     */
+    public HeadedAnswer getWithHeaders(URI uri, String accessToken, HttpHeaders extraHeaders, int maxBodyBytes,
+            String operation) {
+        try {
+            return client.get().uri(uri)
+                    .accept(MediaType.APPLICATION_JSON)
+                    .header(HttpHeaders.AUTHORIZATION, "Zoho-oauthtoken " + accessToken)
+                    .headers(headers -> headers.addAll(extraHeaders))
+                    .exchange((req, res) -> {
+                        byte[] bytes;
+                        try (InputStream body = res.getBody()) {
+                            bytes = body.readNBytes(maxBodyBytes + 1);
+                        }
+                        if (bytes.length > maxBodyBytes) {
+                            throw new ZohoAccountsException(Kind.UNAVAILABLE, null,
+                                    operation + ": answer longer than " + maxBodyBytes + " bytes");
+                        }
+                        HttpHeaders headers = new HttpHeaders();
+                        headers.putAll(res.getHeaders());
+                        return new HeadedAnswer(res.getStatusCode().value(), HttpHeaders.readOnlyHttpHeaders(headers),
+                                parseExact(bytes));
+                    });
+        } catch (RestClientException e) {
+            throw new ZohoAccountsException(Kind.UNAVAILABLE, null, operation + ": no answer from Zoho ("
+                    + rootCauseType(e) + ")", e);
+        }
+    }
+
+    private JsonNode parseExact(byte[] bytes) {
+        if (bytes.length == 0) {
+            return null;
+        }
+        try {
+            return json.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(bytes);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    public static boolean isThrottle(String error, String description) {
         // Zoho's throttle answer: {"error":"Access Denied","error_description":"You have made too many requests
         // continuously...","status":"failure"}. Not to be confused with the user's access_denied.
         return error != null && error.equalsIgnoreCase("Access Denied") && description != null

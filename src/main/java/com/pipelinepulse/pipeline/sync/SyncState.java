@@ -1,0 +1,73 @@
+package com.pipelinepulse.pipeline.sync;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one row of {@code pipeline_sync_state}: the sync account and the two cursors. The cursors only ever move
+ * forward, and each moves in the transaction that stores what it covers.
+ */
+@Component
+class SyncState {
+
+    /**
+     * @param syncUserId     the user whose Zoho connection reads the CRM (null: none chosen)
+     * @param modifiedCursor every deal modified up to this instant is stored (null: nothing stored yet)
+     * @param deletedCursor  the latest {@code deleted_time} of the deleted list read to its end
+     */
+    record Snapshot(UUID syncUserId, Instant modifiedCursor, Instant deletedCursor, Instant lastFullSyncAt,
+            Instant updatedAt) {
+    }
+
+    private final JdbcClient jdbc;
+
+    SyncState(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Snapshot read() {
+        return jdbc.sql("""
+                select sync_user_id, modified_cursor, deleted_cursor, last_full_sync_at, updated_at
+                  from pipeline_sync_state where id = 1""")
+                .query((rs, n) -> new Snapshot(rs.getObject("sync_user_id", UUID.class),
+                        instant(rs.getObject("modified_cursor", OffsetDateTime.class)),
+                        instant(rs.getObject("deleted_cursor", OffsetDateTime.class)),
+                        instant(rs.getObject("last_full_sync_at", OffsetDateTime.class)),
+                        instant(rs.getObject("updated_at", OffsetDateTime.class))))
+                .single();
+    }
+
+    void setSyncAccount(UUID userId, UUID actorId) {
+        jdbc.sql("update pipeline_sync_state set sync_user_id = :user, updated_by = :actor, updated_at = now() "
+                + "where id = 1").param("user", userId).param("actor", actorId).update();
+    }
+
+    /** Moves the modified cursor forward to {@code cursor} (never back). Joins the caller's transaction. */
+    void advanceModifiedCursor(Instant cursor) {
+        jdbc.sql("update pipeline_sync_state set modified_cursor = greatest(modified_cursor, :cursor), "
+                + "updated_at = now() where id = 1").param("cursor", utc(cursor)).update();
+    }
+
+    /** Moves the deleted cursor forward to {@code cursor} (never back). Joins the caller's transaction. */
+    void advanceDeletedCursor(Instant cursor) {
+        jdbc.sql("update pipeline_sync_state set deleted_cursor = greatest(deleted_cursor, :cursor), "
+                + "updated_at = now() where id = 1").param("cursor", utc(cursor)).update();
+    }
+
+    void fullSyncCompleted() {
+        jdbc.sql("update pipeline_sync_state set last_full_sync_at = now(), updated_at = now() where id = 1")
+                .update();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}
