@@ -12,7 +12,7 @@ import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
-import com.pipelinepulse.ratelimit.RateLimitTestClock.MutableClock;
+import com.pipelinepulse.testsupport.MutableClock;
 import com.pipelinepulse.session.SessionOpener;
 import com.pipelinepulse.testsupport.TestSessions;
 import java.time.Duration;

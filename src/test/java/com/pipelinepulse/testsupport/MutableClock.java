@@ -1,6 +1,7 @@
 package com.pipelinepulse.testsupport;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -16,6 +17,11 @@ public final class MutableClock extends Clock {
 
     public void fixAt(Instant instant) {
         fixed.set(instant);
+    }
+
+    /** Moves the clock forward, from where it was fixed or, if it was not, from now; it stays fixed there. */
+    public void advance(Duration duration) {
+        fixed.updateAndGet(at -> (at != null ? at : Instant.now()).plus(duration));
     }
 
     public void reset() {
