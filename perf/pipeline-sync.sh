@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pipeline sync benchmark (docs/benchmarks.md, "Pipeline sync"). Loopback only. Builds the jar and the test classes,
 # creates a fresh database on the local PostgreSQL, starts the Zoho stand-in in a JVM of its own
-# (ZohoStandInServer's main: the stand-in's CRM with PERF_DEALS generated deals, no added latency) and the API jar
+# (ZohoStandInServer through perf/StandInMain.java: the stand-in's CRM with PERF_DEALS generated deals, no added latency) and the API jar
 # (local profile, scheduled syncs off), signs in the stand-in's Ada Admin with curl, then measures:
 #   full         POST /api/admin/pipeline/sync?mode=full on an empty database: run time (started_at to
 #                finished_at of the run row) and the API's heap after GC: the greatest after any GC during the run
@@ -68,7 +68,7 @@ psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "create dat
 
 # shellcheck disable=SC2086
 java ${stand_in_opts} -cp "target/test-classes:$(cat "${out}/classpath.txt")" \
-  com.pipelinepulse.testsupport.ZohoStandInServer "${stand_in_port}" "${deals}" >"${out}/stand-in.log" 2>&1 &
+  perf/StandInMain.java "${stand_in_port}" "${deals}" >"${out}/stand-in.log" 2>&1 &
 pids+=("$!")
 
 # shellcheck disable=SC2086

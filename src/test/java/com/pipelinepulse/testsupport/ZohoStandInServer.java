@@ -70,8 +70,10 @@ public final class ZohoStandInServer implements AutoCloseable {
 
     /**
      * The stand-in in a process of its own, for benchmarks: {@code [port [deals]]} (8090, 500). Runs until killed.
+     * Started by perf/StandInMain.java: a {@code main} here would make a second main class on the test classpath,
+     * and {@code spring-boot:test-run} would no longer know which to start.
      */
-    public static void main(String[] args) {
+    public static void serveStandalone(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
         int deals = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_DEALS;
         ZohoStandInServer standIn = start(port, deals);
