@@ -301,14 +301,13 @@ say "Keycloak stopped, ${db} dropped"
 
 # --- ours ------------------------------------------------------------------------------------------------------------
 # run_ours <out dir>: our jar's refresh scenario with the same wrk shape, through perf/load.sh (its own jar start,
-# database, stand-in, sessions and JIT warm-up); prints its refresh row of results.tsv.
+# database, stand-in, sessions and JIT warm-up), which writes <out dir>/results.tsv.
 run_ours() {
   PERF_OUT="$1" PERF_DURATION="${duration}" PERF_WARMUP="${warmup}" PERF_JIT_WARMUP="${jit_warmup}" \
   PERF_CONNECTIONS="${connections}" PERF_THREADS="${threads}" \
   PERF_API_PORT="${PERF_API_PORT:-18210}" PERF_MANAGEMENT_PORT="${PERF_MANAGEMENT_PORT:-18211}" \
   PERF_STAND_IN_PORT="${PERF_STAND_IN_PORT:-18212}" \
     perf/load.sh refresh >"${out}/ours.log" 2>&1 || die "perf/load.sh refresh failed: $(tail -n 5 "${out}/ours.log")"
-  awk -F'\t' '$1 == "refresh"' "$1/results.tsv" | tail -n 1
 }
 
 comparison="${out}/comparison.tsv"
@@ -318,20 +317,29 @@ if [[ "${PERF_KC_ONLY:-0}" == 1 ]]; then
   say "PERF_KC_ONLY=1: our half skipped"
 else
   say "ours: perf/load.sh refresh (wrk -t${threads} -c${connections}, ${warmup}s warm-up, ${duration}s, JIT warm-up ${jit_warmup}s)"
-  ours="$(run_ours "${out}/ours")"
-  [[ -n "${ours}" ]] || die "perf/load.sh wrote no refresh row"
-  # load.sh's columns: scenario rps p50 p90 p99 p999 max errors requests rss_kb load1_before load1_after notes
-  IFS=$'\t' read -r _ o_rps o_p50 o_p90 o_p99 o_p999 _ o_errors o_requests o_rss _ _ o_notes <<<"${ours}"
-  printf 'ours\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${o_rps}" "${o_p50}" "${o_p90}" "${o_p99}" "${o_p999}" \
-    "${o_errors}" "${o_requests}" "$(field app_cpu_ms_per_req " ${o_notes}")" "$(field db_cpu_ms_per_req " ${o_notes}")" \
-    "${o_rss}" "perf/load.sh refresh: ${o_notes}" >>"${comparison}"
+  run_ours "${out}/ours"
+  # load.sh's refresh row, read by its header's column names.
+  awk -F'\t' -v OFS='\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $1 == "refresh" { row = $0 }
+    END { if (row == "") exit 1
+          n = split(row, f, "\t")
+          notes = f[c["notes"]]
+          app = notes; sub(/.*app_cpu_ms_per_req=/, "", app); sub(/[ ;].*/, "", app)
+          dbc = notes; sub(/.*db_cpu_ms_per_req=/, "", dbc); sub(/[ ;].*/, "", dbc)
+          if (app !~ /^[0-9.]+$/) app = ""
+          if (dbc !~ /^[0-9.]+$/) dbc = ""
+          print "ours", f[c["rps"]], f[c["p50_ms"]], f[c["p90_ms"]], f[c["p99_ms"]], f[c["p999_ms"]], f[c["errors"]],
+                f[c["requests"]], app, dbc, f[c["rss_kb"]], "perf/load.sh refresh: " notes }' "${out}/ours/results.tsv" \
+    >>"${comparison}" || die "perf/load.sh wrote no refresh row"
   # ours / Keycloak, column by column (rate: higher is better; latency, CPU and RSS: lower is better).
-  awk -F'\t' 'NR == 2 { for (i = 2; i <= 11; i++) k[i] = $i }
+  ratio="$(awk -F'\t' 'NR == 2 { for (i = 2; i <= 11; i++) k[i] = $i }
     NR == 3 { printf "ours/keycloak"
               for (i = 2; i <= 11; i++) printf "\t%s", (i == 7 || i == 8 || k[i] + 0 == 0) ? "" : sprintf("%.2f", $i / k[i])
-              printf "\tratio of the rows above (errors: see the rows)\n" }' "${comparison}" >>"${comparison}.ratio"
-  cat "${comparison}.ratio" >>"${comparison}"
-  rm -f "${comparison}.ratio"
+              printf "\tratio of the rows above (errors: see the rows)" }' "${comparison}")"
+  printf '%s\n' "${ratio}" >>"${comparison}"
+  say "ours / Keycloak: $(cut -f 2 <<<"${ratio}") x the rate; CPU per refresh (server + PostgreSQL backends): $(awk -F'\t' \
+    'NR == 2 || NR == 3 { printf "%s%s %.3f + %.3f = %.3f ms", (NR == 3 ? ", " : ""), $1, $9, $10, $9 + $10 }' "${comparison}")"
 fi
 say "results: ${comparison}"
 column -t -s $'\t' "${comparison}" >&2
