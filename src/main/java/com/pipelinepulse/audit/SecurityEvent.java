@@ -47,6 +47,8 @@ public record SecurityEvent(String type, String outcome, UUID userId, String sub
         public static final String ZOHO_REAUTH_REQUIRED = "zoho_reauth_required";
         public static final String ZOHO_TOKEN_REFRESH = "zoho_token_refresh";
         public static final String SECRETS_FALLBACK = "secrets_fallback";
+        /** A signed-in caller was answered 403 (ASVS 16.3.2); details {@code reason}, {@code method}, {@code path}. */
+        public static final String ACCESS_REFUSED = "access_refused";
 
         private Types() {
         }

@@ -26,8 +26,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 /**
  * Writes one audit row per {@link SecurityEvent}, synchronously and in a transaction of its own, adding the
  * time and, inside a request, the client IP, user agent and request id. Refreshes and logouts refused before any
- * user was known are the exception: at most one row per client address, type and reason a minute, all of them
- * counted ({@link AnonymousRefusalThrottle}). The subject and every string in the
+ * user was known and refused accesses (403) are the exception: at most one row per client address, user, type and
+ * reason a minute, all of them counted ({@link RefusalThrottle}). The subject and every string in the
  * details go through {@link LogMasking} first, and detail keys with sensitive names are masked whole.
  *
  * <p>A failed write does not fail the operation that published the event (a sign-in must not break because
@@ -44,11 +44,11 @@ class SecurityEventRecorder {
 
     private final SecurityAuditTrail trail;
     private final Counter writeFailures;
-    private final AnonymousRefusalThrottle anonymousRefusals;
+    private final RefusalThrottle refusals;
 
     SecurityEventRecorder(SecurityAuditTrail trail, MeterRegistry meters) {
         this.trail = trail;
-        this.anonymousRefusals = new AnonymousRefusalThrottle(meters, Ticker.systemTicker());
+        this.refusals = new RefusalThrottle(meters, Ticker.systemTicker());
         this.writeFailures = Counter.builder(MetricNames.AUDIT_WRITE_FAILURES)
                 .description("Security events that could not be stored in the audit trail").register(meters);
     }
@@ -56,8 +56,8 @@ class SecurityEventRecorder {
     @EventListener
     void on(SecurityEvent event) {
         HttpServletRequest request = currentRequest();
-        if (AnonymousRefusalThrottle.applies(event)
-                && !anonymousRefusals.countAndDecide(event, request == null ? null : ClientAddress.of(request))) {
+        if (RefusalThrottle.applies(event)
+                && !refusals.countAndDecide(event, request == null ? null : ClientAddress.of(request))) {
             return;
         }
         AuditRecord record = new AuditRecord(null, Instant.now().truncatedTo(ChronoUnit.MICROS), event.type(),
