@@ -47,6 +47,8 @@ public record SecurityEvent(String type, String outcome, UUID userId, String sub
         public static final String ZOHO_REAUTH_REQUIRED = "zoho_reauth_required";
         public static final String ZOHO_TOKEN_REFRESH = "zoho_token_refresh";
         public static final String SECRETS_FALLBACK = "secrets_fallback";
+        /** An admin chose the pipeline's sync account (details: from, to, by). */
+        public static final String PIPELINE_SYNC_ACCOUNT_SET = "pipeline_sync_account_set";
 
         private Types() {
         }
