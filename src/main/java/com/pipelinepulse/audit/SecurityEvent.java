@@ -49,6 +49,8 @@ public record SecurityEvent(String type, String outcome, UUID userId, String sub
         public static final String SECRETS_FALLBACK = "secrets_fallback";
         /** A signed-in caller was answered 403 (ASVS 16.3.2); details {@code reason}, {@code method}, {@code path}. */
         public static final String ACCESS_REFUSED = "access_refused";
+        /** An admin chose the pipeline's sync account (details: from, to, by). */
+        public static final String PIPELINE_SYNC_ACCOUNT_SET = "pipeline_sync_account_set";
 
         private Types() {
         }
