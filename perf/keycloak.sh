@@ -24,8 +24,8 @@
 # kc.sh's own outside a container: -Xms64m -Xmx512m), PERF_KC_EVENTS=1 (store the realm's login events, off by
 # default as in a new realm; our service always writes an audit row per refresh), PERF_KC_ONLY=1 (skip our half),
 # PERF_KC_CACHE (the distribution cache), PERF_OUT (perf/results/keycloak-<UTC time>), PG_HOST/PG_PORT/PG_USER
-# (127.0.0.1/5432/postgres), PERF_KC_PORT (18200; management +1, JGroups transport +2, its failure detection +3), PERF_API_PORT/
-# PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT for our half (18210/18211/18212).
+# (127.0.0.1/5432/postgres), PERF_KC_PORT (18200; management +1, JGroups transport +2, its failure detection +3),
+# PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT for our half (18210/18211/18212).
 # Output in $PERF_OUT: comparison.tsv, keycloak/ (wrk output, keycloak.log, results.tsv, machine.txt) and ours/
 # (perf/load.sh's results directory).
 set -euo pipefail
