@@ -19,6 +19,10 @@ import java.util.regex.Pattern;
  *
  * <pre>java perf/SignInLoad.java &lt;api base url&gt; &lt;sign-ins per second&gt; &lt;seconds&gt;</pre>
  *
+ * In production mode (perf/common.sh) the redirect URI is the public https address PERF_PUBLIC_API, which the
+ * callback link is mapped back to the API base url, and the stand-in is https: give the JVM the run's truststore
+ * ({@code -Djavax.net.ssl.trustStore=...}).
+ *
  * One sign-in is what a browser does: GET /api/zoho/auth (302 to the stand-in, binding cookie), GET the
  * stand-in's page and pick a user's link (the stand-in issues a fresh code), GET the callback with the binding
  * cookie (the API exchanges the code, reads the profile, opens a session: 302 to the SPA with the refresh cookie).
@@ -34,6 +38,7 @@ public final class SignInLoad {
     private static final String[] USERS = {"us-admin", "us-manager", "eu-viewer", "in-viewer", "au-viewer", "jp-viewer"};
     private static final Pattern BINDING = Pattern.compile("pp_zoho_signin=([^;]+)");
     private static Duration timeout = Duration.ofSeconds(10);
+    private static final String PUBLIC_API = System.getenv().getOrDefault("PERF_PUBLIC_API", "");
 
     public static void main(String[] args) throws Exception {
         String api = args[0];
@@ -108,6 +113,11 @@ public final class SignInLoad {
             throw new IllegalStateException("stand-in page answered " + page.statusCode());
         }
         String callbackUrl = link.group(1).replace("&amp;", "&");
+        // The redirect URI names the public https address (PERF_PUBLIC_API, where a deployment's load balancer would
+        // end TLS); the callback goes to the instance under test, as the balancer would send it.
+        if (!PUBLIC_API.isEmpty() && callbackUrl.startsWith(PUBLIC_API + "/")) {
+            callbackUrl = api + callbackUrl.substring(PUBLIC_API.length());
+        }
         long b = System.nanoTime();
         HttpResponse<Void> callback = http.send(HttpRequest.newBuilder(URI.create(callbackUrl))
                 .header("Cookie", "pp_zoho_signin=" + binding).timeout(timeout).GET().build(),

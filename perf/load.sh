@@ -1,38 +1,52 @@
 #!/usr/bin/env bash
-# Load benchmark (docs/benchmarks.md). Loopback only, bounded in time. Builds the jar if it is missing, creates a
-# fresh database on the local PostgreSQL, starts the WireMock Zoho stand-in and the API jar (local profile), signs
-# in sessions through the real flow with curl, then measures with wrk and perf/SignInLoad.java:
+# Load benchmark (docs/benchmarks.md, section 2). Loopback only, bounded in time. Builds the jar if it is missing,
+# creates a fresh database (owner and service roles) on the local PostgreSQL, starts the WireMock Zoho stand-in over
+# https and the API jar in PRODUCTION MODE (no profile: perf/common.sh, prod_start_api), signs in sessions through the
+# real flow with curl, then measures with wrk and perf/SignInLoad.java:
 #   ceiling  GET /api/ping: public, no data, the same connector, filters and MVC dispatch as "me" (issue 9's (c))
 #   ceiling401 / ceiling404  GET /api/auth/me without credentials (the 401 problem) / an unknown path (the 404)
 #   me       GET /api/auth/me with a bearer token
-#   refresh  POST /api/auth/refresh with rotation, every session following its own token chain
+#   refresh  POST /api/auth/refresh with rotation, every session following its own token chain (PERF_REFRESH_CHAINS)
 #   signin   the whole sign-in (start, stand-in page, callback) at a fixed rate (open loop)
 #   soak     mixed traffic at a fixed rate (perf/MixedLoad.java) with heap-after-GC samples (perf/soak.sh)
 #
-#   perf/load.sh [scenario ...]        (default: ceiling ceiling401 me refresh signin)
+#   perf/load.sh [scenario ...]        (default: ceiling ceiling401 me refresh signin, in the order given)
+#
+# The refresh scenario alone (the interface perf/keycloak*.sh relies on):
+#   PERF_OUT=<dir> perf/load.sh refresh
+# runs the JIT warm-up (PERF_JIT_WARMUP s; 0 skips it), then PERF_WARMUP s of refresh on PERF_REFRESH_CHAINS chains
+# of their own, then the measured PERF_DURATION s on PERF_REFRESH_CHAINS other chains, with wrk -t PERF_THREADS
+# -c PERF_CONNECTIONS (defaults: 90 s, 20 s, 30 s, 200 chains, -t2 -c32: issue 18's shape). It exits non-zero when
+# anything failed. Results: the "refresh" line of <dir>/results.tsv (columns below), <dir>/refresh.txt (wrk's
+# output; its last line "PERF requests=... rps=... p50_ms=... p99_ms=... non2xx3xx=... rotated=... lost=..."),
+# <dir>/summary.txt (key=value lines: refresh_rps, refresh_p99_ms, refresh_errors, refresh_rss_mib,
+# refresh_app_cpu_ms_per_req, refresh_db_cpu_ms_per_req, ...).
 #
 # Settings (environment): PERF_DURATION (s, per measured wrk run, 30), PERF_WARMUP (s, per scenario, 20),
 # PERF_JIT_WARMUP (s of mixed traffic and sign-ins before the first scenario, so that the JIT has compiled the
-# server's hot paths before anything is measured; 90),
-# PERF_CONNECTIONS (16), PERF_THREADS (wrk threads, 1), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
-# PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_STAND_IN_H2C=1 (WireMock's h2c left on), PERF_APP_ARGS,
+# server's hot paths before anything is measured; 90), PERF_REFRESH_CHAINS (token chains per refresh run, 200),
+# PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
+# PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_APP_ARGS (more jar arguments),
 # PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
-# PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
-# PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
-# Output: $PERF_OUT/results.tsv (one line per scenario), the raw tool output, machine.txt, top-*.txt snapshots.
+# PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres, a
+# superuser), PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
+# Output: $PERF_OUT/results.tsv (one line per scenario: scenario rps p50_ms p90_ms p99_ms p999_ms max_ms errors
+# requests rss_kb load1_before load1_after notes), summary.txt, the raw tool output, machine.txt, top-*.txt snapshots,
+# app-api.log (the API's JSON log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
-source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes, sign_in, refresh_once, wait_for_readiness,
-                      # find_or_build_jar
+source perf/common.sh # ratelimit_args, stop_processes, sign_in, make_sessions, refresh_once, wait_for_readiness,
+                      # find_or_build_jar, prod_init, prod_db_create, start_stand_in, prod_start_api, ...
 
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(ceiling ceiling401 me refresh signin)
 duration="${PERF_DURATION:-30}"
 warmup="${PERF_WARMUP:-20}"
 jit_warmup="${PERF_JIT_WARMUP:-90}"
-connections="${PERF_CONNECTIONS:-16}"
-threads="${PERF_THREADS:-1}"
+chains="${PERF_REFRESH_CHAINS:-200}"
+connections="${PERF_CONNECTIONS:-32}"
+threads="${PERF_THREADS:-2}"
 signin_rate="${PERF_SIGNIN_RATE:-50}"
 signin_seconds="${PERF_SIGNIN_SECONDS:-30}"
 java_opts="${PERF_JAVA_OPTS:--Xms512m -Xmx512m}"
@@ -41,9 +55,6 @@ pg_host="${PG_HOST:-127.0.0.1}" pg_port="${PG_PORT:-5432}" pg_user="${PG_USER:-p
 api_port="${PERF_API_PORT:-28080}" mgmt_port="${PERF_MANAGEMENT_PORT:-28081}" stand_in_port="${PERF_STAND_IN_PORT:-28090}"
 out="${PERF_OUT:-perf/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 api="http://127.0.0.1:${api_port}"
-stand_in="http://127.0.0.1:${stand_in_port}"
-spa_origin="http://localhost:5173"
-wiremock_jar="${HOME}/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar"
 mkdir -p "${out}"
 out="$(cd "${out}" && pwd)"
 
@@ -51,7 +62,7 @@ say() { printf '[load %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "${out}/loa
 die() { say "FAILED: $*"; exit 1; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-for tool in wrk curl psql java jcmd; do command -v "${tool}" >/dev/null || die "${tool} is missing (wrk: apt-get install -y wrk)"; done
+for tool in wrk curl psql java jcmd keytool openssl; do command -v "${tool}" >/dev/null || die "${tool} is missing (wrk: apt-get install -y wrk)"; done
 
 # --- machine ---------------------------------------------------------------------------------------------------------
 {
@@ -66,12 +77,12 @@ for tool in wrk curl psql java jcmd; do command -v "${tool}" >/dev/null || die "
   # The same 2-vCPU machine kind runs on hosts of quite different speed: this single-core figure (OpenSSL's SHA-256
   # over 1 KiB blocks) lets runs on different hosts be compared.
   echo "calibration: openssl sha256 1KiB blocks $(openssl speed -seconds 2 -bytes 1024 sha256 2>/dev/null | awk '/^sha256/{print $2}') per s"
-  echo "settings: jit_warmup=${jit_warmup}s duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} signin_rate=${signin_rate}/s signin_seconds=${signin_seconds} db_pool=${db_pool} stand_in_h2c=${PERF_STAND_IN_H2C:-0} java_opts='${java_opts}'"
+  echo "mode: production (no profile, JSON logs at INFO, https stand-in, two database roles)"
+  echo "settings: jit_warmup=${jit_warmup}s duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} refresh_chains=${chains} signin_rate=${signin_rate}/s signin_seconds=${signin_seconds} db_pool=${db_pool} java_opts='${java_opts}'"
 } >"${out}/machine.txt"
 
 # --- the jar -------------------------------------------------------------------------------------------------------
 find_or_build_jar "${out}"
-[[ -f "${wiremock_jar}" ]] || ./mvnw -B -q dependency:get -Dartifact=org.wiremock:wiremock-standalone:3.13.2 >/dev/null
 # Run a copy, so that a build in the worktree meanwhile cannot pull the jar from under the running service.
 cp "${jar}" "${out}/app.jar"
 say "jar: ${jar} (running a copy)"
@@ -81,72 +92,43 @@ db="pp_bench_$(date -u +%Y%m%d%H%M%S)_$$"
 pids=()
 cleanup() {
   stop_processes 30 "${pids[@]}"
-  psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true
+  prod_db_drop "${db}"
+  prod_cleanup
   rm -rf "${out}/work" "${out}/app.jar" # live refresh and access tokens (of a dropped database, but tokens all the same)
 }
 trap cleanup EXIT
-psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "create database ${db}"
+prod_init
+prod_db_create "${db}"
 say "database ${db}"
 # Per-statement cost in PostgreSQL, where the server loads pg_stat_statements (shared_preload_libraries; see
 # docs/benchmarks.md): reset before each measured run, written out after it.
 pgss=false
-if [[ "$(psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -Atc "show shared_preload_libraries" 2>/dev/null)" == *pg_stat_statements* ]] \
-   && psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -qc "create extension if not exists pg_stat_statements" >/dev/null 2>&1; then
+if [[ "$(psql_admin -d "${db}" -Atc "show shared_preload_libraries" 2>/dev/null)" == *pg_stat_statements* ]] \
+   && psql_admin -d "${db}" -qc "create extension if not exists pg_stat_statements schema public" >/dev/null 2>&1; then
   pgss=true
 fi
 
-# HTTP/1.1 only by default: with WireMock's plain-text HTTP/2 (h2c) on, the service's JDK 17 HttpClient upgrades
-# to HTTP/2, and under load Jetty's GOAWAY frames fail the in-flight Zoho calls (docs/benchmarks.md, findings).
-# PERF_STAND_IN_H2C=1 keeps WireMock's default to reproduce that.
-h2c_args=(--disable-http2-plain)
-[[ "${PERF_STAND_IN_H2C:-0}" == 1 ]] && h2c_args=()
-java -Xmx256m -jar "${wiremock_jar}" --root-dir src/test/resources/zoho-stand-in --global-response-templating \
-  --port "${stand_in_port}" --bind-address 127.0.0.1 --no-request-journal --disable-banner "${h2c_args[@]}" \
-  >"${out}/stand-in.log" 2>&1 &
-stand_in_pid=$!
+start_stand_in "${stand_in_port}"
 pids+=("${stand_in_pid}")
-
-dcs="$(stand_in_data_centers "${stand_in}")"
-
-# shellcheck disable=SC2086
-PP_DATABASE_URL="jdbc:postgresql://${pg_host}:${pg_port}/${db}" PP_DATABASE_USERNAME="${pg_user}" \
-PP_ZOHO_CLIENT_ID=local-stand-in-client PP_ZOHO_CLIENT_SECRET=local-stand-in-secret \
-PP_ZOHO_ACCOUNTS_URL="${stand_in}" PP_ZOHO_DATA_CENTERS="${dcs}" \
-PP_ZOHO_REDIRECT_URI="${api}/api/zoho/auth/callback" PP_SPA_BASE_URL="${spa_origin}" PP_CORS_ALLOWED_ORIGINS="${spa_origin}" \
-SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" PP_DATABASE_POOL_SIZE="${db_pool}" \
-  java ${java_opts} -jar "${out}/app.jar" --spring.profiles.active=local \
-  --server.address=127.0.0.1 --management.server.address=127.0.0.1 \
-  --logging.level.root=WARN --logging.level.com.pipelinepulse=WARN ${PERF_APP_ARGS:-} "${ratelimit_args[@]}" \
-  >"${out}/app.log" 2>&1 &
-app_pid=$!
+prod_start_api api "${api_port}" "${mgmt_port}" "${db}"
 pids+=("${app_pid}")
-say "API pid ${app_pid}, stand-in pid ${stand_in_pid}; waiting for readiness"
-wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app.log"
-until curl -fsS -m 5 -o /dev/null "${stand_in}/__admin/health" 2>/dev/null; do
-  (( SECONDS < deadline )) || die "the stand-in was not ready"
-  sleep 1
-done
+say "API pid ${app_pid} (production mode), stand-in pid ${stand_in_pid} (https); waiting for readiness"
+wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app-api.log"
+wait_for_stand_in
 say "ready; RSS $(ps -o rss= -p "${app_pid}" | tr -d ' ') kB"
 
 # --- sessions through the real sign-in flow ------------------------------------------------------------------------
-users=(us-admin us-manager eu-viewer in-viewer au-viewer jp-viewer)
 work="${out}/work"
 mkdir -p "${work}"
-
-make_sessions() { # $1 = count, $2 = file
-  local i
-  : >"$2"
-  for ((i = 0; i < $1; i++)); do sign_in "${users[i % ${#users[@]}]}" >>"$2"; done
-}
 
 needs_sessions=false
 for s in "${scenarios[@]}"; do [[ "${s}" == me || "${s}" == refresh || "${s}" == soak ]] && needs_sessions=true; done
 (( jit_warmup > 0 )) && needs_sessions=true # the JIT warm-up drives me and refresh too
 if ${needs_sessions}; then
   per_set=$((connections * 2))
-  say "signing in $((per_set * 3 + 4)) sessions with curl (${per_set} for the JIT warm-up, ${per_set} for the refresh warm-up, ${per_set} for the measured refresh run, 4 for me)"
-  make_sessions "${per_set}" "${work}/refresh-warmup.txt"
-  make_sessions "${per_set}" "${work}/refresh-run.txt"
+  say "signing in $((chains * 2 + per_set + 4)) sessions with curl (${per_set} for the JIT warm-up, ${chains} for the refresh warm-up, ${chains} for the measured refresh run, 4 for me)"
+  make_sessions "${chains}" "${work}/refresh-warmup.txt"
+  make_sessions "${chains}" "${work}/refresh-run.txt"
   make_sessions 4 "${work}/me-refresh.txt"
   make_sessions "${per_set}" "${work}/jit-warmup.txt"
   : >"${work}/me-access.txt"
@@ -155,17 +137,21 @@ if ${needs_sessions}; then
   say "sessions ready: $(wc -l <"${work}/refresh-run.txt") + $(wc -l <"${work}/refresh-warmup.txt") refresh chains, $(wc -l <"${work}/me-access.txt") access tokens"
 fi
 
+# The Java drivers trust the stand-in (SignInLoad reads its page) and map the public redirect URI to this instance.
+export PERF_PUBLIC_API="${public_api}"
+driver_java=(java "${trust_opts[@]}")
+
 # --- JIT warm-up ---------------------------------------------------------------------------------------------------
 # A fresh JVM keeps its C2 compiler busy for a minute or more under load (seen here: a third of a core still
 # compiling 60 s in), which is CPU taken from the requests being measured. Every path gets traffic first.
 if (( jit_warmup > 0 )); then
   say "JIT warm-up: ${jit_warmup}s of mixed traffic at 200/s, then ${jit_warmup}s of sign-ins at 10/s and pings (discarded)"
-  timeout $((jit_warmup + 120)) java perf/MixedLoad.java "${api}" 200 "${jit_warmup}" "${work}/jit-warmup.txt" \
+  timeout $((jit_warmup + 120)) "${driver_java[@]}" perf/MixedLoad.java "${api}" 200 "${jit_warmup}" "${work}/jit-warmup.txt" \
     "${work}/me-access.txt" >"${out}/jit-warmup-mixed.txt" 2>&1 || say "JIT warm-up (mixed) ended early: $(tail -n 2 "${out}/jit-warmup-mixed.txt")"
   PERF_WRK_DIR="$(pwd)/perf/wrk" PERF_PATH=/api/ping PERF_THREADS=1 timeout $((jit_warmup + 60)) wrk -t 1 -c 4 -d "${jit_warmup}s" --timeout 5s \
     -s perf/wrk/ceiling.lua "${api}" >"${out}/jit-warmup-ping.txt" 2>&1 &
   warmup_wrk=$!
-  timeout $((jit_warmup + 90)) java perf/SignInLoad.java "${api}" 10 "${jit_warmup}" >"${out}/jit-warmup-signin.txt" 2>&1 \
+  timeout $((jit_warmup + 90)) "${driver_java[@]}" perf/SignInLoad.java "${api}" 10 "${jit_warmup}" >"${out}/jit-warmup-signin.txt" 2>&1 \
     || say "JIT warm-up (sign-ins) ended early: $(tail -n 2 "${out}/jit-warmup-signin.txt")"
   wait "${warmup_wrk}" || true
 fi
@@ -276,10 +262,10 @@ for scenario in "${scenarios[@]}"; do
         "rotated=$(field rotated "${line}") lost=$(field lost "${line}") starved=$(field starved "${line}"); ${cpu}"
       ;;
     signin)
-      timeout $((warmup + 90)) java perf/SignInLoad.java "${api}" "${signin_rate}" "${warmup}" >"${out}/signin-warmup.txt" 2>&1 \
+      timeout $((warmup + 90)) "${driver_java[@]}" perf/SignInLoad.java "${api}" "${signin_rate}" "${warmup}" >"${out}/signin-warmup.txt" 2>&1 \
         || die "sign-in warm-up failed: $(tail -n 5 "${out}/signin-warmup.txt")"
       cpu_mark; jfr_start signin; snapshot_top $((signin_seconds / 2)) signin
-      timeout $((signin_seconds + 90)) java perf/SignInLoad.java "${api}" "${signin_rate}" "${signin_seconds}" >"${out}/signin.txt" 2>&1 \
+      timeout $((signin_seconds + 90)) "${driver_java[@]}" perf/SignInLoad.java "${api}" "${signin_rate}" "${signin_seconds}" >"${out}/signin.txt" 2>&1 \
         || die "sign-in run failed: $(tail -n 5 "${out}/signin.txt")"
       jfr_stop signin
       summary="$(grep '^PERF signins' "${out}/signin.txt")"
@@ -307,12 +293,12 @@ for scenario in "${scenarios[@]}"; do
       # Warm-up at the same rate on the other set of sessions (a cold JVM at full rate on a busy machine queues
       # requests past Hikari's 5 s connection timeout; the soak is about the steady state).
       soak_warmup="${PERF_SOAK_WARMUP:-60}"
-      timeout $((soak_warmup + 120)) java perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_warmup}" \
+      timeout $((soak_warmup + 120)) "${driver_java[@]}" perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_warmup}" \
         "${work}/refresh-warmup.txt" "${work}/me-access.txt" >"${out}/soak-warmup.txt" 2>&1 || true
       say "soak warm-up: $(grep '^PERF requests' "${out}/soak-warmup.txt" || echo 'no summary')"
       cpu_mark
       sample_heap 0
-      timeout $((soak_seconds + 120)) java perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_seconds}" \
+      timeout $((soak_seconds + 120)) "${driver_java[@]}" perf/MixedLoad.java "${api}" "${soak_rate}" "${soak_seconds}" \
         "${work}/refresh-run.txt" "${work}/me-access.txt" >"${out}/soak.txt" 2>&1 &
       driver=$!
       started=${SECONDS}
@@ -336,5 +322,34 @@ done
 psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -Atc "select type, outcome, coalesce(details->>'reason', ''),
   coalesce(details->>'detail', ''), count(*) from security_audit_event group by 1, 2, 3, 4 order by 5 desc" \
   >"${out}/audit-summary.txt" 2>&1 || true
-say "results: ${results}"
+# --- summary -------------------------------------------------------------------------------------------------------
+# key=value lines per scenario of this run (rps, p99, errors, RSS at its end, CPU per request of the API and of its
+# PostgreSQL backends), then the ratios issue 18's acceptance asks for.
+awk -F'\t' 'NR > 1 {
+    s = $1; gsub(/-/, "_", s)
+    printf "%s_rps=%s\n%s_p99_ms=%s\n%s_errors=%s\n%s_rss_mib=%.0f\n", s, $2, s, $5, s, $8, s, $10 / 1024
+    if (match($13, /app_cpu_ms_per_req=[0-9.]+/)) printf "%s_app_cpu_ms_per_req=%s\n", s, substr($13, RSTART + 19, RLENGTH - 19)
+    if (match($13, /db_cpu_ms_per_req=[0-9.]+/)) printf "%s_db_cpu_ms_per_req=%s\n", s, substr($13, RSTART + 18, RLENGTH - 18)
+    if ($1 == "me") me = $2
+    if ($1 == "ceiling") ceiling = $2
+  }
+  END { if (me != "" && ceiling > 0) printf "me_vs_ceiling_pct=%.1f\n", 100 * me / ceiling }' "${results}" >"${out}/summary.txt"
+get() { sed -n "s/^$1=//p" "${out}/summary.txt"; }
+say "results: ${results} (raw output beside it), summary: ${out}/summary.txt"
 column -t -s $'\t' "${results}" >&2
+{
+  echo
+  echo "Production mode, ${connections} connections, ${threads} wrk threads, ${duration} s measured after ${warmup} s warm-up, ${chains} refresh chains:"
+  printf '%-34s %s\n' "measure" "value (issue 18 target)"
+  [[ -n "$(get refresh_rps)" ]] && {
+    printf '%-34s %s req/s, p99 %s ms, %s errors (>= 1500 req/s, p99 < 50 ms, 0 errors)\n' "refresh with rotation" \
+      "$(get refresh_rps)" "$(get refresh_p99_ms)" "$(get refresh_errors)"
+    printf '%-34s %s + %s ms (API + PostgreSQL)\n' "CPU per refresh" "$(get refresh_app_cpu_ms_per_req)" "$(get refresh_db_cpu_ms_per_req)"
+    printf '%-34s %s MiB (< 300 MiB)\n' "RSS at the end of the refresh run" "$(get refresh_rss_mib)"
+  }
+  [[ -n "$(get me_vs_ceiling_pct)" ]] && printf '%-34s %s / %s req/s = %s %% (>= 85 %%; CPU %s vs %s ms)\n' "/me vs the /api/ping ceiling" \
+    "$(get me_rps)" "$(get ceiling_rps)" "$(get me_vs_ceiling_pct)" "$(get me_app_cpu_ms_per_req)" "$(get ceiling_app_cpu_ms_per_req)"
+  [[ -n "$(get signin_api_p99_ms)" ]] && printf '%-34s p99 %s ms at %s/s, %s errors (p99 < 100 ms at 50/s)\n' \
+    "sign-in (start + callback)" "$(get signin_api_p99_ms)" "$(get signin_api_rps)" "$(get signin_api_errors)"
+  true
+} | tee -a "${out}/load.log" >&2

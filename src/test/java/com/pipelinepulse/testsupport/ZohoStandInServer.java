@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,10 +56,23 @@ public final class ZohoStandInServer implements AutoCloseable {
 
     /** Starts the stand-in on {@code port} (0 picks a free one) with {@code deals} generated deals (seed 1). */
     public static ZohoStandInServer start(int port, int deals) {
+        return start(options().port(port), deals);
+    }
+
+    /**
+     * As {@link #start(int, int)}, but over https only (HTTP/1.1), with the key pair of a PKCS12 keystore: the
+     * benchmarks run the API in production mode, whose start-up validator accepts only https Zoho servers
+     * (perf/common.sh makes a self-signed key pair and a truststore per run).
+     */
+    public static ZohoStandInServer startHttps(int port, int deals, String keystore, String password) {
+        return start(options().httpDisabled(true).httpsPort(port).keystorePath(keystore).keystoreType("PKCS12")
+                .keystorePassword(password).keyManagerPassword(password).http2TlsDisabled(true), deals);
+    }
+
+    private static ZohoStandInServer start(WireMockConfiguration options, int deals) {
         ZohoCrmPipeline crm = new ZohoCrmPipeline();
         crm.generate(deals, 1L);
-        WireMockServer server = new WireMockServer(options()
-                .port(port)
+        WireMockServer server = new WireMockServer(options
                 .bindAddress("127.0.0.1")
                 .usingFilesUnderClasspath("zoho-stand-in")
                 .globalTemplating(true)
@@ -69,14 +83,15 @@ public final class ZohoStandInServer implements AutoCloseable {
     }
 
     /**
-     * The stand-in in a process of its own, for benchmarks: {@code [port [deals]]} (8090, 500). Runs until killed.
+     * The stand-in in a process of its own, for benchmarks: {@code [port [deals [keystore password]]]} (8090, 500;
+     * with a PKCS12 keystore and its password: https only, {@link #startHttps}). Runs until killed.
      * Started by perf/StandInMain.java: a {@code main} here would make a second main class on the test classpath,
      * and {@code spring-boot:test-run} would no longer know which to start.
      */
     public static void serveStandalone(String[] args) {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
         int deals = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_DEALS;
-        ZohoStandInServer standIn = start(port, deals);
+        ZohoStandInServer standIn = args.length > 3 ? startHttps(port, deals, args[2], args[3]) : start(port, deals);
         Runtime.getRuntime().addShutdownHook(new Thread(standIn::close, "zoho-stand-in-stop"));
         System.out.println("Zoho stand-in on " + standIn.baseUrl() + " with " + deals + " deals");
     }
@@ -87,12 +102,12 @@ public final class ZohoStandInServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return server.isHttpEnabled() ? server.port() : server.httpsPort();
     }
 
-    /** B in the stand-in's README, e.g. {@code http://localhost:8090}. */
+    /** B in the stand-in's README, e.g. {@code http://localhost:8090} ({@code https://} when started by {@link #startHttps}). */
     public String baseUrl() {
-        return "http://localhost:" + port();
+        return (server.isHttpEnabled() ? "http" : "https") + "://localhost:" + port();
     }
 
     /** The data-centre table in the {@code PP_ZOHO_DATA_CENTERS} format: {@code us=B/us,eu=B/eu,...}. */
