@@ -10,6 +10,7 @@ import com.pipelinepulse.zoho.ZohoCrmClient;
 import com.pipelinepulse.zoho.ZohoCrmClient.CrmResponse;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException;
 import io.github.resilience4j.retry.Retry;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,33 +165,107 @@ final class SyncRunner {
             }
             Conversion conversion = currencies();
             OwnerRegions owners = regions.ownerRegions();
-            deals(mode == SyncMode.INCREMENTAL ? start.modifiedCursor() : null, conversion, owners);
+            if (mode == SyncMode.INCREMENTAL) {
+                deals(start.modifiedCursor(), conversion, owners, runId, false);
+            } else {
+                // A full pass that an earlier full run began resumes from its own cursor: the deals it received
+                // carry its id, and every deal changed since sorts after that cursor.
+                UUID pass = start.fullPassId();
+                if (pass == null) {
+                    pass = runId;
+                    UUID begun = pass;
+                    transactions.executeWithoutResult(tx -> state.startFullPass(begun));
+                } else {
+                    log.info("Pipeline sync {}: resuming full pass {} after {}", runId, pass, start.fullPassCursor());
+                }
+                deals(start.fullPassId() == null ? null : start.fullPassCursor(), conversion, owners, pass, true);
+                fullPass = pass;
+            }
+            rederiveRegions(owners);
             deletions(start.deletedCursor());
-            if (mode == SyncMode.FULL) {
-                transactions.executeWithoutResult(tx -> {
-                    counters.deleted += writer.markUnseenDeleted(runId);
-                    state.fullSyncCompleted();
-                    runLog.progress(runId, counters);
-                });
+            if (fullPass != null) {
+                endFullPass(fullPass);
             }
         }
 
+        private UUID fullPass;
+
+        /**
+         * Marks deleted every live deal the pass did not receive, unless that is more than
+         * {@code max-full-sync-deletion-share} of the live deals (a truncated answer must not empty the pipeline):
+         * then nothing is deleted, the pass is given up and the run fails saying why.
+         */
+        private void endFullPass(UUID pass) {
+            Boolean done = transactions.execute(tx -> {
+                long[] liveAndUnseen = writer.liveAndUnseen(pass);
+                long live = liveAndUnseen[0];
+                long unseen = liveAndUnseen[1];
+                if (unseen > 0 && BigDecimal.valueOf(unseen).compareTo(properties.maxFullSyncDeletionShare()
+                        .multiply(BigDecimal.valueOf(live))) > 0) {
+                    state.abandonFullPass();
+                    runLog.progress(runId, counters);
+                    refusedDeletion = "the full run would mark " + unseen + " of " + live + " live deals deleted, more "
+                            + "than pipelinepulse.pipeline.max-full-sync-deletion-share ("
+                            + properties.maxFullSyncDeletionShare().toPlainString() + "); nothing was deleted";
+                    return false;
+                }
+                counters.deleted += writer.markUnseenDeleted(pass);
+                state.fullSyncCompleted();
+                runLog.progress(runId, counters);
+                return true;
+            });
+            if (!Boolean.TRUE.equals(done)) {
+                throw new Failed(refusedDeletion);
+            }
+        }
+
+        private String refusedDeletion;
+
+        /** The region of every stored deal, again: the mapping or an owner's region may have changed. */
+        private void rederiveRegions(OwnerRegions owners) {
+            transactions.executeWithoutResult(tx -> {
+                int changed = writer.rederiveRegions(properties.regionField(), derivation::fieldRegion, owners);
+                if (changed > 0) {
+                    counters.regionChanged += changed;
+                    runLog.progress(runId, counters);
+                }
+            });
+        }
+
+        /**
+         * Reads and stores the org currencies; when the resulting conversion basis differs from the one the stored
+         * amounts were converted with (new rates, another reporting currency), re-converts every stored deal in
+         * the same transaction that records the new basis: the stored amounts never mix two bases.
+         */
         private Conversion currencies() {
             CrmResponse answer = call("/crm/v8/org/currencies", Map.of(), Map.of());
             Optional<CurrencySnapshot> read = answer.status() == 200 ? CurrencySnapshots.parse(answer.body())
                     : Optional.empty();
-            if (read.isPresent()) {
-                CurrencySnapshot stored = transactions.execute(tx -> snapshots.save(read.get(), runId));
-                return stored.conversionTo(properties.reportingCurrency());
+            if (read.isEmpty()) {
+                // A single-currency org has no currencies to list: keep the last snapshot, if any.
+                log.info("Pipeline sync {}: Zoho listed no org currencies (HTTP {}, {}); using the latest snapshot",
+                        runId, answer.status(), answer.zohoError());
             }
-            // A single-currency org has no currencies to list: keep the last snapshot, if any.
-            log.info("Pipeline sync {}: Zoho listed no org currencies (HTTP {}, {}); using the latest snapshot",
-                    runId, answer.status(), answer.zohoError());
-            return snapshots.latest().map(s -> s.conversionTo(properties.reportingCurrency()))
-                    .orElseGet(() -> Conversion.identity(properties.reportingCurrency()));
+            return transactions.execute(tx -> {
+                Conversion conversion = read.map(r -> snapshots.save(r, runId))
+                        .or(snapshots::latest)
+                        .map(s -> s.conversionTo(properties.reportingCurrency()))
+                        .orElseGet(() -> Conversion.identity(properties.reportingCurrency()));
+                String basis = conversion.basis();
+                if (!state.conversionBasisIs(basis)) {
+                    int reconverted = writer.reconvert(conversion);
+                    state.conversionBasis(basis);
+                    counters.reconverted += reconverted;
+                    runLog.progress(runId, counters);
+                    log.info("Pipeline sync {}: conversion basis now {}; {} stored deals re-converted", runId, basis,
+                            reconverted);
+                }
+                return conversion;
+            });
         }
 
-        private void deals(Instant since, Conversion conversion, OwnerRegions owners) {
+        private void deals(Instant since, Conversion conversion, OwnerRegions owners, UUID seenBy,
+                boolean fullPassCursor) {
             Map<String, String> headers = ifModifiedSince(since);
             String fields = String.join(",", properties.dealFields());
             Pager pager = new Pager(true);
@@ -218,12 +293,17 @@ final class SyncRunner {
                 }
                 boolean more = answer.body().path("info").path("more_records").asBoolean(false);
                 Instant cursor = greatest == null ? null : more ? greatest.minusSeconds(1) : greatest;
+                int unconverted = (int) deals.stream().filter(DerivedDeal::unconverted).count();
                 transactions.executeWithoutResult(tx -> {
                     counters.fetched += deals.size();
-                    counters.upserted += writer.upsert(deals, runId);
+                    counters.upserted += writer.upsert(deals, seenBy);
+                    counters.unconverted += unconverted;
                     counters.pages++;
                     if (cursor != null) {
                         state.advanceModifiedCursor(cursor);
+                        if (fullPassCursor) {
+                            state.advanceFullPass(cursor);
+                        }
                     }
                     runLog.progress(runId, counters);
                 });
