@@ -104,6 +104,30 @@ public class DealWriter {
                 """).param("run", passId).update();
     }
 
+    /**
+     * Of the deals of a page about to be stored, the earliest {@code modified_time} stored for one that this walk
+     * ({@code seenBy}, after {@code since}) already received with another {@code Modified_Time}: it was changed in
+     * Zoho while the walk read, and moved from that position to the end. Null when none moved. Joins the caller's
+     * transaction.
+     */
+    public java.time.Instant movedSince(List<DerivedDeal> deals, UUID seenBy, java.time.Instant since) {
+        ArrayNode page = json.createArrayNode();
+        for (DerivedDeal d : deals) {
+            page.addObject().put("id", d.id()).put("modified_time", string(d.modifiedTime()));
+        }
+        OffsetDateTime formerly = jdbc.sql("""
+                select min(d.modified_time) from pipeline_deal d
+                  join jsonb_to_recordset(cast(:page as jsonb)) as p(id varchar, modified_time timestamptz)
+                    on p.id = d.id
+                 where d.last_seen_run = :seen and d.modified_time is distinct from p.modified_time
+                   and (cast(:since as timestamptz) is null or d.modified_time > cast(:since as timestamptz))
+                """).param("page", page.toString()).param("seen", seenBy)
+                .param("since", since == null ? null : OffsetDateTime.ofInstant(since, ZoneOffset.UTC),
+                        java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional().orElse(null);
+        return formerly == null ? null : formerly.toInstant();
+    }
+
     /** Live deals, and live deals a full pass did not receive: what {@link #markUnseenDeleted} would mark. */
     public long[] liveAndUnseen(UUID passId) {
         return jdbc.sql("""

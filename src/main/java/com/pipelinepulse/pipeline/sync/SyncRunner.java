@@ -53,6 +53,8 @@ final class SyncRunner {
     /** Zoho refuses {@code page} beyond the 2,000th record. */
     static final int PAGE_PARAMETER_LIMIT = 2000;
     static final Duration DEFAULT_THROTTLE_WAIT = Duration.ofSeconds(60);
+    /** How often one run reads Deals again because deals moved during the read, before it gives up. */
+    static final int MAX_REWALKS = 3;
     static final DateTimeFormatter IF_MODIFIED_SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
     private final ZohoCrmClient crm;
@@ -264,11 +266,41 @@ final class SyncRunner {
             });
         }
 
+        /**
+         * Reads Deals after {@code since} to the end and stores them page by page. Offset paging over a list sorted
+         * by {@code Modified_Time} shifts when a deal this walk already read is changed in Zoho meanwhile: it moves
+         * to the end and the deal after each later page boundary slides onto an already-read page, unread. Such a
+         * move shows as a deal received again with a newer {@code Modified_Time} than this walk stored for it; the
+         * walk then reads again from that deal's former position ({@value #MAX_REWALKS} times at most), so that no
+         * slid deal is lost to the cursor or, in a full pass, marked deleted.
+         */
         private void deals(Instant since, Conversion conversion, OwnerRegions owners, UUID seenBy,
+                boolean fullPassCursor) {
+            Instant from = since;
+            for (int walk = 0; ; walk++) {
+                Instant movedFrom = walk(from, conversion, owners, seenBy, fullPassCursor);
+                if (movedFrom == null) {
+                    return;
+                }
+                Instant again = movedFrom.minusSeconds(1);
+                if (walk == MAX_REWALKS) {
+                    transactions.executeWithoutResult(tx -> state.rewindCursors(again, fullPassCursor));
+                    throw new Failed("deals kept changing in Zoho while the sync read them; the next run reads "
+                            + "again from " + again);
+                }
+                log.info("Pipeline sync {}: deals changed in Zoho during the read; reading again from {}", runId,
+                        again);
+                from = again;
+            }
+        }
+
+        /** One walk over Deals after {@code since}; returns the earliest former position of a deal that moved. */
+        private Instant walk(Instant since, Conversion conversion, OwnerRegions owners, UUID seenBy,
                 boolean fullPassCursor) {
             Map<String, String> headers = ifModifiedSince(since);
             String fields = String.join(",", properties.dealFields());
             Pager pager = new Pager(true);
+            Instant movedFrom = null;
             while (true) {
                 Map<String, String> query = new LinkedHashMap<>();
                 query.put("fields", fields);
@@ -278,7 +310,7 @@ final class SyncRunner {
                 pager.addTo(query);
                 CrmResponse answer = call("/crm/v8/Deals", query, headers);
                 if (answer.status() == 304 || answer.status() == 204) {
-                    return;
+                    return movedFrom;
                 }
                 JsonNode data = records(answer, "Deals");
                 List<DerivedDeal> deals = new ArrayList<>(data.size());
@@ -294,7 +326,8 @@ final class SyncRunner {
                 boolean more = answer.body().path("info").path("more_records").asBoolean(false);
                 Instant cursor = greatest == null ? null : more ? greatest.minusSeconds(1) : greatest;
                 int unconverted = (int) deals.stream().filter(DerivedDeal::unconverted).count();
-                transactions.executeWithoutResult(tx -> {
+                Instant moved = transactions.execute(tx -> {
+                    Instant formerly = writer.movedSince(deals, seenBy, since);
                     counters.fetched += deals.size();
                     counters.upserted += writer.upsert(deals, seenBy);
                     counters.unconverted += unconverted;
@@ -306,10 +339,14 @@ final class SyncRunner {
                         }
                     }
                     runLog.progress(runId, counters);
+                    return formerly;
                 });
+                if (moved != null && (movedFrom == null || moved.isBefore(movedFrom))) {
+                    movedFrom = moved;
+                }
                 beat();
                 if (!more) {
-                    return;
+                    return movedFrom;
                 }
                 pager.next(answer.body().path("info"), deals.size());
             }

@@ -68,6 +68,16 @@ class SyncState {
                        updated_at = now() where id = 1""").update();
     }
 
+    /**
+     * Moves the modified cursor (and the full pass's, when {@code fullPass}) back to {@code cursor}, when they are
+     * past it: the only move backwards, for a run that could not read a changing list completely.
+     */
+    void rewindCursors(Instant cursor, boolean fullPass) {
+        jdbc.sql("update pipeline_sync_state set modified_cursor = least(modified_cursor, :cursor)"
+                + (fullPass ? ", full_pass_cursor = least(full_pass_cursor, :cursor)" : "")
+                + ", updated_at = now() where id = 1").param("cursor", utc(cursor)).update();
+    }
+
     /** A full pass begins: its deals will carry {@code passId} as their last_seen_run. */
     void startFullPass(UUID passId) {
         jdbc.sql("update pipeline_sync_state set full_pass_id = :pass, full_pass_cursor = null, updated_at = now() "

@@ -211,6 +211,42 @@ class PipelineSyncConsistencyIntegrationTests {
     }
 
     @Test
+    void aDealChangedInZohoWhileAnIncrementalRunReadsShiftsNoOtherDealPastTheCursor() throws Exception {
+        fixture.crm.generate(600, 50L);
+        List<String> ids = fixture.crm.dealIds();
+        // After pages 1 and 2 are read, a deal of page 1 changes: it moves to the end, and every later deal slides
+        // one place up, so the 401st deal lands on page 2, which this run has already read.
+        fixture.crm.failDealsPage(3, Fault.after(() -> fixture.crm.modify(ids.get(10), r -> r.put("Stage",
+                "Closed Won"))));
+
+        Map<String, Object> run = fixture.awaitRun(sync("incremental"));
+
+        assertThat(run.get("outcome")).isEqualTo("succeeded");
+        assertThat(fixture.liveIds()).containsExactlyElementsOf(sorted(fixture.crm.dealIds()));
+        assertThat(fixture.rows()).isEqualTo(600);
+        // The run read again from the moved deal's former place; the next run has nothing left to fetch.
+        assertThat(fixture.awaitRun(sync("incremental")).get("fetched")).isEqualTo(0);
+        assertThat(fixture.rows()).isEqualTo(600);
+    }
+
+    @Test
+    void aDealChangedInZohoWhileAFullRunReadsMakesNoOtherDealLookDeleted() throws Exception {
+        fixture.crm.generate(600, 51L);
+        fixture.awaitRun(sync("incremental"));
+        List<String> ids = fixture.crm.dealIds();
+        fixture.crm.failDealsPage(3, Fault.after(() -> fixture.crm.modify(ids.get(10), r -> r.put("Stage",
+                "Closed Won"))));
+
+        Map<String, Object> full = fixture.awaitRun(sync("full"));
+
+        assertThat(full.get("outcome")).isEqualTo("succeeded");
+        assertThat(full.get("deleted")).isEqualTo(0);
+        assertThat(fixture.liveIds()).hasSize(600);
+        assertThat(jdbc.sql("select status from pipeline_deal where id = :id").param("id", ids.get(10))
+                .query(String.class).single()).isEqualTo("won");
+    }
+
+    @Test
     void aFullRunThatWouldMarkMoreThanTheAllowedShareDeletedDeletesNothing() throws Exception {
         fixture.crm.generate(100, 48L);
         fixture.awaitRun(sync("incremental"));
