@@ -200,7 +200,8 @@ public class DealWriter {
                 with f as (select * from jsonb_to_recordset(cast(:fields as jsonb)) as f(raw jsonb, region varchar)),
                      oi as (select * from jsonb_to_recordset(cast(:ids as jsonb)) as o(k varchar, region varchar)),
                      oe as (select * from jsonb_to_recordset(cast(:emails as jsonb)) as o(k varchar, region varchar)),
-                     x as (select d.id, coalesce(f.region, oi.region, oe.region, 'UNASSIGNED') as region
+                     x as (select d.id, d.region as stored,
+                                  coalesce(f.region, oi.region, oe.region, 'UNASSIGNED') as region
                              from pipeline_deal d
                              left join f on f.raw = coalesce(d.zoho_record -> :field, 'null'::jsonb)
                              left join oi on oi.k = d.owner_id
@@ -209,8 +210,8 @@ public class DealWriter {
                 """;
         Map<String, Object> params = Map.of("fields", fields.toString(), "ids", byId.toString(), "emails",
                 byEmail.toString(), "field", regionField);
-        long changed = jdbc.sql(derived + " select count(*) from x join pipeline_deal d on d.id = x.id "
-                + "where d.region <> x.region").params(params).query(Long.class).single();
+        long changed = jdbc.sql(derived + " select count(*) from x where x.stored <> x.region").params(params)
+                .query(Long.class).single();
         if (changed == 0) {
             return 0;
         }
