@@ -13,11 +13,23 @@ import java.util.UUID;
  * @param userId  the user concerned, when known
  * @param subject who it is about, for people reading the trail; emails are masked before storage
  * @param details extra facts (reason codes, session ids, old and new roles); never a token or secret
+ * @param stored  its audit row is already written, in the publisher's own statement (a refresh, see
+ *                {@link AuditRequest}): the audit module does not write it again; metrics and throttling still count it
  */
-public record SecurityEvent(String type, String outcome, UUID userId, String subject, Map<String, Object> details) {
+public record SecurityEvent(String type, String outcome, UUID userId, String subject, Map<String, Object> details,
+        boolean stored) {
 
     public SecurityEvent {
         details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    public SecurityEvent(String type, String outcome, UUID userId, String subject, Map<String, Object> details) {
+        this(type, outcome, userId, subject, details, false);
+    }
+
+    /** This event, marked as stored already (its publisher wrote the row of {@link AuditRequest} itself). */
+    public SecurityEvent asStored() {
+        return new SecurityEvent(type, outcome, userId, subject, details, true);
     }
 
     public static SecurityEvent success(String type, UUID userId, String subject, Map<String, Object> details) {
@@ -47,6 +59,10 @@ public record SecurityEvent(String type, String outcome, UUID userId, String sub
         public static final String ZOHO_REAUTH_REQUIRED = "zoho_reauth_required";
         public static final String ZOHO_TOKEN_REFRESH = "zoho_token_refresh";
         public static final String SECRETS_FALLBACK = "secrets_fallback";
+        /** A signed-in caller was answered 403 (ASVS 16.3.2); details {@code reason}, {@code method}, {@code path}. */
+        public static final String ACCESS_REFUSED = "access_refused";
+        /** An admin chose the pipeline's sync account (details: from, to, by). */
+        public static final String PIPELINE_SYNC_ACCOUNT_SET = "pipeline_sync_account_set";
 
         private Types() {
         }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import com.pipelinepulse.observability.ClientAddress;
 import com.pipelinepulse.observability.LogMasking;
 import com.pipelinepulse.observability.MetricNames;
-import com.pipelinepulse.observability.RequestIdFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,17 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.dao.DataAccessException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Writes one audit row per {@link SecurityEvent}, synchronously and in a transaction of its own, adding the
  * time and, inside a request, the client IP, user agent and request id. Refreshes and logouts refused before any
- * user was known are the exception: at most one row per client address, type and reason a minute, all of them
- * counted ({@link AnonymousRefusalThrottle}). The subject and every string in the
+ * user was known and refused accesses (403) are the exception: at most one row per client address, user, type and
+ * reason a minute, all of them counted ({@link RefusalThrottle}). The subject and every string in the
  * details go through {@link LogMasking} first, and detail keys with sensitive names are masked whole.
  *
  * <p>A failed write does not fail the operation that published the event (a sign-in must not break because
@@ -39,44 +34,39 @@ class SecurityEventRecorder {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityEventRecorder.class);
 
-    static final int USER_AGENT_MAX = 256;
     static final int SUBJECT_MAX = 320;
 
     private final SecurityAuditTrail trail;
     private final Counter writeFailures;
-    private final AnonymousRefusalThrottle anonymousRefusals;
+    private final RefusalThrottle refusals;
 
     SecurityEventRecorder(SecurityAuditTrail trail, MeterRegistry meters) {
         this.trail = trail;
-        this.anonymousRefusals = new AnonymousRefusalThrottle(meters, Ticker.systemTicker());
+        this.refusals = new RefusalThrottle(meters, Ticker.systemTicker());
         this.writeFailures = Counter.builder(MetricNames.AUDIT_WRITE_FAILURES)
                 .description("Security events that could not be stored in the audit trail").register(meters);
     }
 
     @EventListener
     void on(SecurityEvent event) {
-        HttpServletRequest request = currentRequest();
-        if (AnonymousRefusalThrottle.applies(event)
-                && !anonymousRefusals.countAndDecide(event, request == null ? null : ClientAddress.of(request))) {
+        if (event.stored()) {
             return;
         }
+        HttpServletRequest request = AuditRequest.currentRequest();
+        if (RefusalThrottle.applies(event)
+                && !refusals.countAndDecide(event, request == null ? null : ClientAddress.of(request))) {
+            return;
+        }
+        AuditRequest facts = AuditRequest.current();
         AuditRecord record = new AuditRecord(null, Instant.now().truncatedTo(ChronoUnit.MICROS), event.type(),
-                event.outcome(), event.userId(), truncate(LogMasking.mask(event.subject()), SUBJECT_MAX),
-                request == null ? null : truncate(ClientAddress.of(request), 64),
-                request == null ? null : truncate(request.getHeader(HttpHeaders.USER_AGENT), USER_AGENT_MAX),
-                request == null ? null : RequestIdFilter.of(request),
-                maskDetails(event.details()));
+                event.outcome(), event.userId(), AuditRequest.truncate(LogMasking.mask(event.subject()), SUBJECT_MAX),
+                facts.clientIp(), facts.userAgent(), facts.requestId(), maskDetails(event.details()));
         try {
             trail.append(record);
         } catch (DataAccessException | IllegalArgumentException e) {
             writeFailures.increment();
             log.error("Could not store security event {} ({}) in the audit trail", event.type(), event.outcome(), e);
         }
-    }
-
-    private static HttpServletRequest currentRequest() {
-        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-        return attributes instanceof ServletRequestAttributes servlet ? servlet.getRequest() : null;
     }
 
     static Map<String, Object> maskDetails(Map<String, ?> details) {
@@ -102,9 +92,5 @@ class SecurityEventRecorder {
         }
         // Enums, UUIDs, instants...: their text form, masked like any other text.
         return LogMasking.mask(value.toString());
-    }
-
-    private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Flyway {@code afterMigrate} callback: after every migration run, on Flyway's own connection (the owner role), grants
  * the service role what it needs on every object of the schema, tables added by this run's migrations included, with
- * {@code grant_service_role_privileges} (V12; the rule is in docs/deployment.md, "Database roles"). With one role for
- * both, that function does nothing.
+ * {@code grant_service_role_privileges} (V12; the rule is in docs/deployment.md, "Database roles") and EXECUTE on
+ * the routines it calls with {@code grant_service_role_routines} (V50). With one role for both, they do nothing.
  */
 final class ServiceRoleGrants implements Callback {
 
@@ -39,8 +39,9 @@ final class ServiceRoleGrants implements Callback {
     @Override
     public void handle(Event event, Context context) {
         try (PreparedStatement grant = context.getConnection()
-                .prepareStatement("select grant_service_role_privileges(?)")) {
+                .prepareStatement("select grant_service_role_privileges(?), grant_service_role_routines(?)")) {
             grant.setString(1, serviceUser);
+            grant.setString(2, serviceUser);
             grant.execute();
         } catch (SQLException e) {
             // The message names roles and objects only (never a credential); without these grants the service

@@ -102,8 +102,9 @@ class JdbcUserDirectory implements UserDirectory {
 
     /**
      * Changes role, region and/or status (null = leave as is) and publishes one event per changed attribute.
-     * Input must already be validated. A change that lowers the role or disables the user publishes
-     * {@link UserAccessReduced} in this transaction (the session module ends the user's sessions with it). A change
+     * Input must already be validated. A change that lowers the role, disables the user or moves a viewer to another
+     * region publishes {@link UserAccessReduced} in this transaction (the session module ends the user's sessions
+     * with it). A change
      * that would leave no active admin is refused ({@link LastAdminException}) and changes nothing: every change of
      * role or status first takes one transaction-scoped advisory lock, so two admins demoting each other at once
      * are serialised and the second sees the first's result.
@@ -150,6 +151,10 @@ class JdbcUserDirectory implements UserDirectory {
             events.publishEvent(new UserAccessReduced(userId, actorId, UserAccessReduced.DISABLED));
         } else if (newRole.isBelow(old.role())) {
             events.publishEvent(new UserAccessReduced(userId, actorId, UserAccessReduced.ROLE_LOWERED));
+        } else if (newRole == Role.VIEWER && !newRegion.equals(old.region())) {
+            // A viewer reads only the region of their access token: moved elsewhere, their current tokens would show
+            // the old region's deals until they expire.
+            events.publishEvent(new UserAccessReduced(userId, actorId, UserAccessReduced.REGION_CHANGED));
         }
         return Optional.of(after);
     }

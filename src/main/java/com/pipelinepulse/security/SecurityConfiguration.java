@@ -27,6 +27,7 @@ import org.springframework.security.config.annotation.web.configurers.AbstractHt
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
@@ -134,7 +135,7 @@ class SecurityConfiguration {
         return RoleHierarchyImpl.fromHierarchy("ROLE_ADMIN > ROLE_MANAGER\nROLE_MANAGER > ROLE_VIEWER");
     }
 
-    /** CORS with credentials for the allowlisted SPA origins only; bearer JWT authentication; cookie CSRF. */
+    /** CORS with credentials for the allowlisted SPA origins only; bearer JWT authentication; cookie CSRF; 403s audited. */
     private void apiAuthentication(HttpSecurity http) throws Exception {
         CorsConfiguration config = new CorsConfiguration();
         config.setAllowedOrigins(cors.allowedOrigins());
@@ -151,6 +152,8 @@ class SecurityConfiguration {
                 .addFilterAt(new CookieEndpointCsrfFilter(cors, problemWriter, events), CsrfFilter.class)
                 .addFilterBefore(new JwtAuthenticationFilter(verifier, problemWriter, meters),
                         AnonymousAuthenticationFilter.class)
+                // Every 403 to a signed-in caller is audited (access_refused), whichever layer refused.
+                .addFilterBefore(new AccessRefusalAuditFilter(events), ExceptionTranslationFilter.class)
                 // Tokens, profiles and session lists must never sit in a cache.
                 .headers(h -> h.cacheControl(c -> c.disable())
                         .addHeaderWriter(new StaticHeadersWriter("Cache-Control", "no-store")));

@@ -2,6 +2,10 @@ package com.pipelinepulse.session;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.pipelinepulse.audit.AuditRequest;
+import com.pipelinepulse.identity.Role;
+import com.pipelinepulse.identity.UserAccount;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -95,6 +99,34 @@ class SessionStore {
                 .update();
     }
 
+    /** What {@link #refreshInOneStatement} rotated: the session, its user, whether its audit row was written. */
+    record Rotated(UUID sessionId, Instant absoluteExpiresAt, UserAccount user, boolean audited) {
+    }
+
+    /**
+     * The whole refresh of a live token in one statement, its own transaction ({@code refresh_session}, V50): lock,
+     * checks, rotation, idle expiry, and the audit row of the success with the request's facts. Empty when the token
+     * may not simply be rotated (unknown, revoked, expired, inactive user, reuse): then nothing was written and the
+     * caller decides under the lock ({@link #lockSessionOfToken}). Must run outside a transaction to be one commit.
+     */
+    Optional<Rotated> refreshInOneStatement(byte[] presentedHash, byte[] nextHash, Instant now, Duration idleTimeout,
+            Duration graceWindow, AuditRequest audit) {
+        return jdbc.sql("""
+                select * from refresh_session(:presented, :next, :now, :idle * interval '1 microsecond',
+                                              :grace * interval '1 microsecond', :ip, :ua, :rid)
+                 where outcome = 'rotated'""")
+                .param("presented", presentedHash).param("next", nextHash).param("now", ts(now))
+                .param("idle", micros(idleTimeout)).param("grace", micros(graceWindow))
+                .param("ip", audit.clientIp()).param("ua", audit.userAgent()).param("rid", audit.requestId())
+                .query((rs, n) -> new Rotated(rs.getObject("session_id", UUID.class),
+                        instant(rs, "absolute_expires_at"),
+                        new UserAccount(rs.getObject("user_id", UUID.class), rs.getString("zoho_user_id"),
+                                rs.getString("email"), rs.getString("display_name"), rs.getString("region"),
+                                Role.fromId(rs.getString("role")), true),
+                        rs.getBoolean("audited")))
+                .optional();
+    }
+
     /** Locks the session row by its id (a user ending one of their sessions). */
     Optional<SessionRow> lockSession(UUID id) {
         return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id for update")
@@ -106,9 +138,6 @@ class SessionStore {
                 + "and idle_expires_at > :now and absolute_expires_at > :now order by created_at desc")
                 .param("user", userId).param("now", ts(now)).query(SessionStore::mapSession).list();
     }
-
-
-
 
     /**
      * Revokes the session if it is not already revoked and announces it to every instance (the
@@ -165,6 +194,10 @@ class SessionStore {
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
+    }
+
+    private static long micros(Duration duration) {
+        return duration.toNanos() / 1_000;
     }
 
     private static OffsetDateTime ts(Instant instant) {

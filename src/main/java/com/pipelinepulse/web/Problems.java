@@ -10,6 +10,8 @@ import org.springframework.http.ProblemDetail;
 public final class Problems {
 
     public static final String REQUEST_ID_PROPERTY = "request_id";
+    /** Request attribute holding the slug of the problem answered, for filters that look at the outcome. */
+    public static final String SLUG_ATTRIBUTE = Problems.class.getName() + ".slug";
 
     private Problems() {
     }
@@ -26,6 +28,9 @@ public final class Problems {
         problem.setDetail(detail);
         problem.setInstance(instanceOf(request));
         properties.forEach(problem::setProperty);
+        if (request != null) {
+            request.setAttribute(SLUG_ATTRIBUTE, slug);
+        }
         String requestId = request == null ? null : RequestIdFilter.of(request);
         if (requestId != null) {
             problem.setProperty(REQUEST_ID_PROPERTY, requestId);

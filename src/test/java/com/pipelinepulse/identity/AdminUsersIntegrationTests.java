@@ -248,6 +248,27 @@ class AdminUsersIntegrationTests {
     }
 
     @Test
+    void movingAViewerToAnotherRegionEndsTheirSessionsAManagersDoNot() throws Exception {
+        SignedIn viewer = sessions.signIn(Role.VIEWER);
+        String from = users.find(viewer.user().id()).orElseThrow().region();
+        String to = "APAC".equals(from) ? "EMEA" : "APAC";
+        patchAs(admin, viewer.user().id(), "{\"region\":\"" + to + "\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.region").value(to));
+        expect(mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, viewer.bearer())), 401,
+                "invalid-token");
+        mvc.perform(TestSessions.refresh(viewer.refreshToken())).andExpect(status().isUnauthorized());
+        assertThat(jdbc.sql("select revoked_reason from user_session where user_id = :id")
+                .param("id", viewer.user().id()).query(String.class).list()).containsExactly("region_changed");
+
+        SignedIn manager = sessions.signIn(Role.MANAGER);
+        patchAs(admin, manager.user().id(), "{\"region\":\"" + to + "\"}").andExpect(status().isOk());
+        mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, manager.bearer()))
+                .andExpect(status().isOk());
+        assertThat(jdbc.sql("select count(*) from user_session where user_id = :id and revoked_at is null")
+                .param("id", manager.user().id()).query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
     void theLastActiveAdminCannotBeDemotedOrDisabledNotEvenByThemselves() throws Exception {
         SignedIn other = sessions.signIn(Role.ADMIN);
         try (OnlyAdmins only = onlyAdmins(admin.user().id(), other.user().id())) {

@@ -57,6 +57,18 @@ class JwtRejectionIntegrationTests {
 
     private static final String COUNTER = "pipelinepulse.auth.jwt.rejections";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    /**
+     * A self-signed certificate for {@code CN=attacker.example} (public data only; its private key was never kept), for
+     * an {@code x5c} header that a careless verifier would take its key from.
+     */
+    private static final String ATTACKER_CERTIFICATE = ""
+            + "MIIBjDCCATGgAwIBAgIUI4uwg/jrJxf1kQck90kyhz/DKYIwCgYIKoZIzj0EAwIwGzEZMBcGA1UEAwwQYXR0YWNr"
+            + "ZXIuZXhhbXBsZTAeFw0yNjEyMDMwMjQyMjVaFw0zNjExMzAwMjQyMjVaMBsxGTAXBgNVBAMMEGF0dGFja2VyLmV4"
+            + "YW1wbGUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARLaVrplv0J0RpeABGKMUCa86Txg4I58z/fq6c2EAozUHtf"
+            + "HclD1z0VvNlrTe/yAmMHc0xKvF2c4J7zGjJfropEo1MwUTAdBgNVHQ4EFgQUPp70eHO1NY/zkWcx0Gckua+fBaQw"
+            + "HwYDVR0jBBgwFoAUPp70eHO1NY/zkWcx0Gckua+fBaQwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNJADBG"
+            + "AiEAw0JNpMn86CRTzG7Vji/giT9zVW9yAlIYsmcfJ9FuvocCIQD1HIEu17mkmTVL4b/fFzAgcJDiQ940pw+SiKGk"
+            + "GM8XHg==";
 
     @Autowired
     MockMvc mvc;
@@ -146,8 +158,10 @@ class JwtRejectionIntegrationTests {
             references.put("jku", keyHost.baseUrl() + "/.well-known/jwks.json");
             references.put("x5u", keyHost.baseUrl() + "/cert.pem");
             references.put("jwk", embeddedKey);
+            references.put("x5c", List.of(ATTACKER_CERTIFICATE));
             for (Map.Entry<String, Object> reference : references.entrySet()) {
-                // Signed with the real key and kid: only the reference can be the reason for the refusal.
+                // Signed with the real key and kid: only the reference (a JWK Set URL, a certificate URL, an embedded
+                // key or certificate chain) can be the reason for the refusal.
                 expectRejected(sign(with(jwtHeader(), h -> {
                     h.put(reference.getKey(), reference.getValue());
                     return h;

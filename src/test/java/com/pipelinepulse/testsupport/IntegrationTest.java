@@ -26,7 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
 @AutoConfigureMockMvc
 @AutoConfigureObservability
 @ActiveProfiles("test")
-@Import({TestDatabaseConfiguration.class, ProbeEndpoints.class, TestClockConfiguration.class})
+@Import({TestDatabaseConfiguration.class, ProbeEndpoints.class, TestClockConfiguration.class, StatementCounter.class})
 @ContextConfiguration(initializers = ZohoStandIn.Settings.class)
 public @interface IntegrationTest {
 }

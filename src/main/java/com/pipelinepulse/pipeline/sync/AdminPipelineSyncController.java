@@ -3,6 +3,7 @@ package com.pipelinepulse.pipeline.sync;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.pipelinepulse.audit.SecurityEvent;
 import com.pipelinepulse.identity.UserAccount;
 import com.pipelinepulse.identity.UserDirectory;
 import com.pipelinepulse.web.ApiProblemException;
@@ -15,10 +16,12 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -45,9 +48,11 @@ class AdminPipelineSyncController {
     private final UserDirectory users;
     private final ZohoConnections connections;
     private final PipelineSyncProperties properties;
+    private final ApplicationEventPublisher events;
 
     AdminPipelineSyncController(PipelineSync sync, SyncState state, SyncRunLog runs, UserDirectory users,
-            ZohoConnections connections, PipelineSyncProperties properties) {
+            ZohoConnections connections, PipelineSyncProperties properties, ApplicationEventPublisher events) {
+        this.events = events;
         this.sync = sync;
         this.state = state;
         this.runs = runs;
@@ -58,13 +63,14 @@ class AdminPipelineSyncController {
 
     @GetMapping("/sync")
     @Operation(summary = "Sync status",
-            description = "The sync account and its Zoho link, the cursors, the next scheduled run, and the last 20 "
+            description = "The sync account and its Zoho link (sync_account_missing: true while none is chosen: "
+                    + "no run starts, manual or scheduled), the cursors, the next scheduled run, and the last 20 "
                     + "runs (newest first) with their outcome and counters.")
     SyncStatusView status() {
         SyncState.Snapshot snapshot = state.read();
         List<RunView> recent = runs.recent(20).stream().map(RunView::of).toList();
         return new SyncStatusView(snapshot.syncUserId() == null ? null : account(snapshot.syncUserId()),
-                recent.stream().anyMatch(r -> SyncOutcome.RUNNING.id().equals(r.outcome())),
+                snapshot.syncUserId() == null, recent.stream().anyMatch(r -> SyncOutcome.RUNNING.id().equals(r.outcome())),
                 new CursorView(snapshot.modifiedCursor(), snapshot.deletedCursor()), snapshot.lastFullSyncAt(),
                 properties.scheduled() ? properties.syncInterval().toSeconds() : 0,
                 sync.nextScheduledRun().orElse(null), properties.reportingCurrency(), recent);
@@ -75,8 +81,8 @@ class AdminPipelineSyncController {
     @Operation(summary = "Start a sync run",
             description = "mode: incremental (default; what changed since the cursor) or full (every deal; deals "
                     + "Zoho no longer lists are marked deleted). Answers 202 with the run id as soon as the run is "
-                    + "recorded. Without a sync account, the calling admin becomes it when their Zoho connection is "
-                    + "CONNECTED. 409 sync-running while a run is going on any instance, sync-account-missing "
+                    + "recorded. A sync account must have been chosen (PUT /api/admin/pipeline/sync-account); the "
+                    + "calling admin never becomes it implicitly. 409 sync-running while a run is going on any instance, sync-account-missing "
                     + "without a sync account, sync-throttled (with Retry-After) while Zoho's throttle lasts.",
             responses = {
                 @ApiResponse(responseCode = "202", description = "run started"),
@@ -87,20 +93,16 @@ class AdminPipelineSyncController {
             Authentication authentication) {
         SyncMode parsed = mode == null ? SyncMode.INCREMENTAL : SyncMode.parse(mode).orElseThrow(
                 () -> invalid("mode", "must be incremental or full"));
-        UUID actor = actorId(authentication);
-        if (state.read().syncUserId() == null && actor != null && connections.findByUser(actor)
-                .filter(c -> c.status() == ZohoConnectionStatus.CONNECTED).isPresent()) {
-            // No sync account chosen yet: the admin who presses sync with a working Zoho link becomes it.
-            state.setSyncAccount(actor, actor);
-        }
-        return new StartedView(sync.startManual(parsed, actor));
+        // No implicit sync account: without one chosen by PUT /sync-account, the run is refused (409).
+        return new StartedView(sync.startManual(parsed, actorId(authentication)));
     }
 
     @PutMapping("/sync-account")
     @Operation(summary = "Choose the sync account",
             description = "The user whose Zoho connection reads the CRM for everyone. 400 validation-failed without "
                     + "a user_id, 404 not-found for an unknown user, 409 zoho-not-connected unless that user's Zoho "
-                    + "connection is CONNECTED; nothing changes then.",
+                    + "connection is CONNECTED; nothing changes then. A change is written to the security audit "
+                    + "trail as pipeline_sync_account_set.",
             responses = {
                 @ApiResponse(responseCode = "200", description = "the sync status with the new account"),
                 @ApiResponse(responseCode = "400", description = "validation-failed: user_id"),
@@ -132,7 +134,15 @@ class AdminPipelineSyncController {
             throw new ApiProblemException("user-disabled", "User disabled", 409,
                     "User " + id + " is disabled and cannot be the sync account.", Map.of(), new HttpHeaders());
         }
-        state.setSyncAccount(id, actorId(authentication));
+        UUID previous = state.read().syncUserId();
+        UUID actor = actorId(authentication);
+        state.setSyncAccount(id, actor);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("from", previous == null ? "none" : previous.toString());
+        details.put("to", id.toString());
+        details.put("by", actor == null ? "unknown" : actor.toString());
+        events.publishEvent(SecurityEvent.success(SecurityEvent.Types.PIPELINE_SYNC_ACCOUNT_SET, id, user.email(),
+                details));
         return status();
     }
 
@@ -165,7 +175,7 @@ class AdminPipelineSyncController {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record SyncStatusView(AccountView syncAccount, boolean running, CursorView cursor, Instant lastFullSyncAt,
+    record SyncStatusView(AccountView syncAccount, boolean syncAccountMissing, boolean running, CursorView cursor, Instant lastFullSyncAt,
             long syncIntervalSeconds, Instant nextScheduledRun, String reportingCurrency, List<RunView> runs) {
     }
 

@@ -284,9 +284,15 @@ public class ZohoTokenManager implements AutoCloseable {
         long start = System.nanoTime();
         FutureTask<AccessToken> submitted = new FutureTask<>(() -> refresh(connectionId, reason, rejected)) {
             @Override
-            protected void done() {
-                // Runs once, whether the refresh finished, failed or was cancelled before it started.
-                refreshSlots.release();
+            public void run() {
+                // The slot is free only when the refresh thread is: not at cancellation (the time limit cancels and
+                // interrupts, but the thread may still be finishing a database call). A task cancelled while
+                // queued still passes here when the executor dequeues it, and returns at once.
+                try {
+                    super.run();
+                } finally {
+                    refreshSlots.release();
+                }
             }
         };
         boolean slot = refreshSlots.tryAcquire();

@@ -44,6 +44,8 @@ class AdminPipelineSyncIntegrationTests {
     SessionOpener opener;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    PipelineSync sync;
 
     SyncFixture fixture;
     TestSessions sessions;
@@ -134,17 +136,44 @@ class AdminPipelineSyncIntegrationTests {
     }
 
     @Test
-    void withoutASyncAccountTheAdminWhoPressesSyncWithAZohoLinkBecomesIt() throws Exception {
+    void withoutASyncAccountEvenAConnectedAdminGets409AndNoRunStartsManualOrScheduled() throws Exception {
         UserAccount connected = fixture.connectedAdmin();
         SignedIn signedIn = sessions.signIn(connected);
         fixture.crm.generate(30, 12L);
 
-        String body = mvc.perform(post("/api/admin/pipeline/sync").header(HttpHeaders.AUTHORIZATION,
-                signedIn.bearer())).andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
+        expectProblem(mvc.perform(post("/api/admin/pipeline/sync").header(HttpHeaders.AUTHORIZATION,
+                signedIn.bearer())), 409, "sync-account-missing");
+        assertThat(sync.startScheduledIfDue()).isEmpty();
 
+        assertNothingChanged();
+        assertThat(fixture.crm.calls()).isEmpty();
+        mvc.perform(get("/api/admin/pipeline/sync").header(HttpHeaders.AUTHORIZATION, admin.bearer()))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.sync_account").doesNotExist())
+                .andExpect(jsonPath("$.sync_account_missing").value(true));
+    }
+
+    @Test
+    void choosingTheSyncAccountIsAuditedAndThenARunFillsThePipeline() throws Exception {
+        UserAccount connected = fixture.connectedAdmin();
+        fixture.crm.generate(30, 12L);
+        long before = auditEvents(connected.id());
+
+        setAccount("{\"user_id\":\"" + connected.id() + "\"}").andExpect(status().isOk())
+                .andExpect(jsonPath("$.sync_account_missing").value(false));
+
+        assertThat(auditEvents(connected.id())).isEqualTo(before + 1);
+        java.util.Map<String, Object> event = jdbc.sql("""
+                select outcome, details->>'to' as "to", details->>'from' as "from", details->>'by' as "by"
+                  from security_audit_event where type = 'pipeline_sync_account_set' and user_id = :id
+                 order by id desc limit 1""").param("id", connected.id()).query().singleRow();
+        assertThat(event).containsEntry("outcome", "success").containsEntry("to", connected.id().toString())
+                .containsEntry("from", "none").containsEntry("by", admin.user().id().toString());
+
+        String body = mvc.perform(post("/api/admin/pipeline/sync").header(HttpHeaders.AUTHORIZATION,
+                admin.bearer())).andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
         UUID runId = UUID.fromString(json.readTree(body).get("run_id").asText());
         assertThat(fixture.awaitRun(runId).get("outcome")).isEqualTo("succeeded");
-        assertThat(syncUser()).isEqualTo(connected.id());
         assertThat(fixture.rows()).isEqualTo(30);
         mvc.perform(get("/api/admin/pipeline/sync").header(HttpHeaders.AUTHORIZATION, admin.bearer()))
                 .andExpect(status().isOk())
@@ -158,6 +187,11 @@ class AdminPipelineSyncIntegrationTests {
                 .andExpect(jsonPath("$.cursor.modified").isNotEmpty())
                 .andExpect(jsonPath("$.sync_interval_seconds").value(0))
                 .andExpect(jsonPath("$.next_scheduled_run").doesNotExist());
+    }
+
+    private long auditEvents(UUID userId) {
+        return jdbc.sql("select count(*) from security_audit_event where type = 'pipeline_sync_account_set' "
+                + "and user_id = :id").param("id", userId).query(Long.class).single();
     }
 
     private ResultActions setAccount(String body) throws Exception {

@@ -10,11 +10,11 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-class AnonymousRefusalThrottleTests {
+class RefusalThrottleTests {
 
     final AtomicLong nanos = new AtomicLong();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final AnonymousRefusalThrottle throttle = new AnonymousRefusalThrottle(meters, nanos::get);
+    final RefusalThrottle throttle = new RefusalThrottle(meters, nanos::get);
 
     @Test
     void oneRowPerAddressTypeAndReasonAMinuteAndEveryRefusalCounted() {
@@ -39,6 +39,29 @@ class AnonymousRefusalThrottleTests {
     }
 
     @Test
+    void refusedAccessGetsOneRowPerUserAddressAndReasonAMinute() {
+        UUID viewer = UUID.randomUUID();
+        SecurityEvent adminPage = accessRefused(viewer, "forbidden", "/api/admin/users");
+
+        assertThat(throttle.countAndDecide(adminPage, "203.0.113.1")).isTrue();
+        assertThat(throttle.countAndDecide(accessRefused(viewer, "forbidden", "/api/admin/audit"), "203.0.113.1"))
+                .as("another path, same reason").isFalse();
+        assertThat(throttle.countAndDecide(accessRefused(viewer, "region_forbidden", "/api/pipeline/deals"),
+                "203.0.113.1")).as("another reason").isTrue();
+        assertThat(throttle.countAndDecide(accessRefused(UUID.randomUUID(), "forbidden", "/api/admin/users"),
+                "203.0.113.1")).as("another user behind the same address").isTrue();
+        assertThat(throttle.countAndDecide(adminPage, "203.0.113.2")).as("another address").isTrue();
+
+        nanos.addAndGet(RefusalThrottle.WINDOW.toNanos());
+        assertThat(throttle.countAndDecide(adminPage, "203.0.113.1")).as("a minute after the row").isTrue();
+
+        assertThat(meters.get(MetricNames.AUDIT_ROWS_THROTTLED).tag("type", "access_refused").counter().count())
+                .isOne();
+        assertThat(meters.find(MetricNames.ANONYMOUS_REFUSALS).tag("type", "access_refused").counter())
+                .as("a refused access is not anonymous").isNull();
+    }
+
+    @Test
     void outsideARequestEveryRefusalIsWritten() {
         SecurityEvent noCookie = refusal(SecurityEvent.Types.REFRESH, "missing_token");
         assertThat(throttle.countAndDecide(noCookie, null)).isTrue();
@@ -46,14 +69,16 @@ class AnonymousRefusalThrottleTests {
     }
 
     @Test
-    void onlyRefusedRefreshesAndLogoutsWithoutAUserAreThrottled() {
-        assertThat(AnonymousRefusalThrottle.applies(refusal(SecurityEvent.Types.REFRESH, "missing_token"))).isTrue();
-        assertThat(AnonymousRefusalThrottle.applies(refusal(SecurityEvent.Types.LOGOUT, "origin_not_allowed"))).isTrue();
-        assertThat(AnonymousRefusalThrottle.applies(SecurityEvent.failure(SecurityEvent.Types.REFRESH, UUID.randomUUID(),
+    void onlyAnonymousRefusedRefreshesAndLogoutsAndRefusedAccessAreThrottled() {
+        assertThat(RefusalThrottle.applies(refusal(SecurityEvent.Types.REFRESH, "missing_token"))).isTrue();
+        assertThat(RefusalThrottle.applies(refusal(SecurityEvent.Types.LOGOUT, "origin_not_allowed"))).isTrue();
+        assertThat(RefusalThrottle.applies(SecurityEvent.failure(SecurityEvent.Types.REFRESH, UUID.randomUUID(),
                 null, Map.of("reason", "session_expired")))).as("a known user").isFalse();
-        assertThat(AnonymousRefusalThrottle.applies(SecurityEvent.success(SecurityEvent.Types.REFRESH, null, null,
+        assertThat(RefusalThrottle.applies(SecurityEvent.success(SecurityEvent.Types.REFRESH, null, null,
                 Map.of()))).as("a success").isFalse();
-        assertThat(AnonymousRefusalThrottle.applies(refusal(SecurityEvent.Types.SIGN_IN, "state_mismatch")))
+        assertThat(RefusalThrottle.applies(accessRefused(UUID.randomUUID(), "forbidden", "/api/admin/users")))
+                .as("a refused access, user known").isTrue();
+        assertThat(RefusalThrottle.applies(refusal(SecurityEvent.Types.SIGN_IN, "state_mismatch")))
                 .as("sign-in failures keep every row").isFalse();
     }
 
@@ -61,6 +86,11 @@ class AnonymousRefusalThrottleTests {
     void unknownReasonsShareOneTagValue() {
         throttle.countAndDecide(refusal(SecurityEvent.Types.REFRESH, "x".repeat(40)), "203.0.113.9");
         assertThat(meters.get(MetricNames.ANONYMOUS_REFUSALS).tag("reason", "other").counter().count()).isOne();
+    }
+
+    private static SecurityEvent accessRefused(UUID user, String reason, String path) {
+        return SecurityEvent.failure(SecurityEvent.Types.ACCESS_REFUSED, user, null,
+                Map.of("reason", reason, "method", "GET", "path", path));
     }
 
     private static SecurityEvent refusal(String type, String reason) {

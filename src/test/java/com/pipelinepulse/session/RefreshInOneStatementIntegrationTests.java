@@ -1,0 +1,164 @@
+package com.pipelinepulse.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.pipelinepulse.identity.Role;
+import com.pipelinepulse.identity.UserAccount;
+import com.pipelinepulse.identity.UserDirectory;
+import com.pipelinepulse.identity.ZohoProfile;
+import com.pipelinepulse.observability.LogMasking;
+import com.pipelinepulse.observability.RequestIdFilter;
+import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.testsupport.StatementCounter;
+import com.pipelinepulse.testsupport.TestSessions;
+import com.pipelinepulse.testsupport.TestSessions.SignedIn;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.MvcResult;
+
+/**
+ * A refresh that rotates is one statement ({@code refresh_session}, V50) in auto-commit mode: one round trip, one
+ * commit, with the rotation, the idle expiry and the audit row in it. The rules themselves (grace window, reuse,
+ * revocation, expiry) are {@link SessionFlowIntegrationTests}' and {@link ConcurrentRefreshIntegrationTests}'.
+ */
+@IntegrationTest
+class RefreshInOneStatementIntegrationTests {
+
+    @Autowired
+    MockMvc mvc;
+    @Autowired
+    UserDirectory users;
+    @Autowired
+    SessionOpener opener;
+    @Autowired
+    JdbcClient jdbc;
+    @Autowired
+    RefreshTokenRotation rotation;
+
+    TestSessions sessions;
+
+    @BeforeEach
+    void setUp() {
+        sessions = new TestSessions(users, opener, jdbc, mvc);
+    }
+
+    @Test
+    void aRotationIsOneStatementInAutoCommitWithItsAuditRow() {
+        SignedIn opened = sessions.open(sessions.user(Role.VIEWER));
+        OffsetDateTime idleBefore = idleExpiry(opened.sessionId());
+
+        StatementCounter.start();
+        RefreshTokenRotation.Outcome outcome;
+        try {
+            outcome = rotation.refresh(opened.refreshToken());
+        } finally {
+            StatementCounter.Counts counts = StatementCounter.stop();
+            assertThat(counts.statements()).as("statements sent").singleElement()
+                    .satisfies(sql -> assertThat(sql).contains("refresh_session("));
+            assertThat(counts.autoCommit()).as("its own transaction, committed by itself").containsExactly(true);
+            assertThat(counts.transactionCalls()).as("no explicit commit, rollback or savepoint").isEmpty();
+        }
+
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(outcome.sessionId()).isEqualTo(opened.sessionId());
+        // What that one statement did: the presented token rotated, the next one stored and live, idle expiry moved,
+        // the success in the audit trail.
+        assertThat(rotatedAt(opened.refreshToken())).isNotNull();
+        assertThat(rotatedAt(outcome.newToken())).isNull();
+        assertThat(idleExpiry(opened.sessionId())).isAfter(idleBefore);
+        assertThat(jdbc.sql("""
+                select count(*) from security_audit_event
+                 where type = 'refresh' and outcome = 'success' and user_id = :user and details->>'session_id' = :sid
+                """).param("user", opened.user().id()).param("sid", opened.sessionId().toString())
+                .query(Long.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void theAuditRowHasTheRequestsFactsAndTheMaskedSubjectAsTheAuditModuleWritesThem() throws Exception {
+        SignedIn opened = sessions.open(sessions.user(Role.MANAGER));
+        MvcResult result = mvc.perform(TestSessions.refresh(opened.refreshToken())
+                        .header(HttpHeaders.USER_AGENT, "Refresh-Test/1.0")
+                        .with(request -> {
+                            request.setRemoteAddr("198.51.100.23");
+                            return request;
+                        }))
+                .andExpect(status().isOk()).andReturn();
+
+        Map<String, Object> row = auditRowOf(opened);
+        assertThat(row.get("subject")).isEqualTo(LogMasking.mask(opened.user().email()))
+                .isNotEqualTo(opened.user().email());
+        assertThat(row.get("client_ip")).isEqualTo("198.51.100.23");
+        assertThat(row.get("user_agent")).isEqualTo("Refresh-Test/1.0");
+        assertThat(row.get("request_id")).isNotNull()
+                .isEqualTo(result.getResponse().getHeader(RequestIdFilter.HEADER));
+    }
+
+    @Test
+    void theDatabaseMasksAnEmailOnlyWhereItsMaskIsLogMaskingsOwn() {
+        for (String email : List.of("ana@example.com", "zuid-1@example.co.uk", "a.b+c%d@mail-1.example.org", "x@y.io")) {
+            assertThat(sqlMask(email)).as(email).isEqualTo(LogMasking.mask(email));
+        }
+        // Values another masking rule (or none) touches: the database leaves the audit row to the audit module.
+        for (String email : List.of("basic+ana@example.com", "1000.0123abcd.0123abcd@example.com",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig@example.com", "AKIAABCDEFGHIJKLMNOP@example.com",
+                "not an email", "ana@localhost")) {
+            assertThat(sqlMask(email)).as(email).isNull();
+        }
+    }
+
+    @Test
+    void aSubjectTheDatabaseDoesNotMaskIsWrittenByTheAuditModule() throws Exception {
+        String zuid = "zuid-" + UUID.randomUUID();
+        UserAccount user = users.recordSignIn(new ZohoProfile(zuid, "basic+" + zuid + "@example.com", "Basic Plus",
+                "United States", "en_US"));
+        SignedIn opened = sessions.open(user);
+
+        mvc.perform(TestSessions.refresh(opened.refreshToken())).andExpect(status().isOk());
+
+        assertThat(auditRowOf(opened).get("subject")).isEqualTo(LogMasking.mask(user.email()));
+    }
+
+    @Test
+    void onlyTheOwnerAndTheServiceRoleMayCallTheRefreshFunction() {
+        String function = "refresh_session(bytea, bytea, timestamptz, interval, interval, varchar, varchar, varchar)";
+        assertThat(jdbc.sql("select has_function_privilege(current_user, cast(:f as regprocedure), 'EXECUTE')")
+                .param("f", function).query(Boolean.class).single()).isTrue();
+        assertThat(jdbc.sql("""
+                select count(*) from pg_proc p, aclexplode(p.proacl) a
+                 where p.oid = cast(:f as regprocedure) and a.grantee = 0 and a.privilege_type = 'EXECUTE'
+                """).param("f", function).query(Long.class).single()).as("EXECUTE granted to PUBLIC").isZero();
+    }
+
+    private Map<String, Object> auditRowOf(SignedIn opened) {
+        return jdbc.sql("""
+                select subject, client_ip, user_agent, request_id from security_audit_event
+                 where type = 'refresh' and outcome = 'success' and user_id = :user and details->>'session_id' = :sid
+                """).param("user", opened.user().id()).param("sid", opened.sessionId().toString())
+                .query().singleRow();
+    }
+
+    private String sqlMask(String email) {
+        return jdbc.sql("select refresh_session_mask_email(:e)").param("e", email).query((rs, n) -> rs.getString(1))
+                .list().get(0);
+    }
+
+    private OffsetDateTime rotatedAt(String token) {
+        return jdbc.sql("select rotated_at from refresh_token where token_hash = :h")
+                .param("h", RefreshTokenRotation.hash(token)).query((rs, n) -> rs.getObject(1, OffsetDateTime.class))
+                .list().get(0);
+    }
+
+    private OffsetDateTime idleExpiry(UUID sessionId) {
+        return jdbc.sql("select idle_expires_at from user_session where id = :id").param("id", sessionId)
+                .query(OffsetDateTime.class).single();
+    }
+}
