@@ -35,6 +35,8 @@ public final class MixedLoad {
     private static final Pattern REFRESH_COOKIE = Pattern.compile("__Secure-pp_refresh=([A-Za-z0-9_-]+)");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final String[] KINDS = {"me", "refresh", "start"};
+    /** The SPA's origin, which the refresh's CSRF check requires (perf/common.sh exports PERF_ORIGIN). */
+    private static final String ORIGIN = System.getenv().getOrDefault("PERF_ORIGIN", "http://localhost:5173");
 
     public static void main(String[] args) throws Exception {
         String[] apis = args[0].split(",");
@@ -93,7 +95,7 @@ public final class MixedLoad {
                                 .header("Authorization", "Bearer " + token).GET();
                         case 1 -> HttpRequest.newBuilder(URI.create(api + "/api/auth/refresh"))
                                 .header("Cookie", "__Secure-pp_refresh=" + token)
-                                .header("X-Requested-With", "pipeline-pulse").header("Origin", "http://localhost:5173")
+                                .header("X-Requested-With", "pipeline-pulse").header("Origin", ORIGIN)
                                 .POST(HttpRequest.BodyPublishers.noBody());
                         default -> HttpRequest.newBuilder(URI.create(api + "/api/zoho/auth?return_to=/")).GET();
                     };

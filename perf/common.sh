@@ -95,6 +95,16 @@ make_sessions() {
   (( got == $1 )) || die "only ${got} of $1 sign-ins gave a session"
 }
 
+# make_access_tokens <count> <file>: signs in <count> more sessions and rotates each once; their access tokens go into
+# <file> (for GET /api/auth/me), one a line.
+make_access_tokens() {
+  local t
+  make_sessions "$1" "$2.refresh"
+  : >"$2"
+  while read -r t; do refresh_once "${t}" | awk '{print $2}' >>"$2"; done <"$2.refresh"
+  rm -f "$2.refresh"
+}
+
 # --- production mode -------------------------------------------------------------------------------------------------
 # Every benchmark runs the jar as a deployment runs it (docs/configuration.md, "Minimal production settings"): no Spring
 # profile, so JSON logs with masking at the shipped INFO level and the start-up validator on; generated key rings; an
@@ -115,6 +125,7 @@ wiremock_jar="${HOME}/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wir
 # truststore holding only that certificate (trust_opts: the JVM options that use it). The JWT and encryption key rings,
 # the Zoho client credentials and the two database passwords are generated into shell variables and handed to the
 # processes in their environment only. prod_jwt_kid / prod_jwt_key: the signing key, for scripts that mint tokens.
+# Exports PERF_ORIGIN and PERF_PUBLIC_API for the drivers.
 prod_init() {
   prod_dir="$(mktemp -d "${TMPDIR:-/tmp}/pp-perf-prod.XXXXXX")"
   chmod 700 "${prod_dir}"
@@ -137,6 +148,9 @@ prod_init() {
     || die "keytool could not make the truststore"
   trust_opts=("-Djavax.net.ssl.trustStore=${prod_dir}/truststore.p12" -Djavax.net.ssl.trustStoreType=PKCS12
               "-Djavax.net.ssl.trustStorePassword=${PERF_TLS_PASSWORD}")
+  # For the drivers: the SPA origin the refresh's CSRF check wants (perf/MixedLoad.java, perf/wrk/refresh.lua), and
+  # the public address whose callback links perf/SignInLoad.java sends to the instance it drives.
+  export PERF_ORIGIN="${spa_origin}" PERF_PUBLIC_API="${public_api}"
 }
 
 prod_random_key() { openssl rand 32 | base64 | tr '+/' '-_' | tr -d '=\n'; } # 256 bits, base64url

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Faults under load (docs/benchmarks.md). Loopback only, bounded in time. Uses a PRIVATE PostgreSQL cluster
+# Faults under load (docs/benchmarks.md, section 4). Loopback only, bounded in time. Uses a PRIVATE PostgreSQL cluster
 # (initdb in a temporary directory, port 25432, run as the postgres user) so that restarting it disturbs nobody
-# else's database, the WireMock stand-in, and one or two API instances on one database sharing generated JWT and
-# encryption key rings (passed in the environment, never written to a file).
+# else's database, the WireMock stand-in over https, and one or two API instances in PRODUCTION MODE (no profile:
+# perf/common.sh, prod_start_api) on one database, sharing the run's generated JWT and encryption key rings.
 #
 #   perf/faults.sh [pg] [zoho] [instance]          (default: all three)
 #
@@ -15,34 +15,35 @@
 #   instance  two instances A and B on one database; traffic alternates between them (each session's refresh chain
 #             moves between instances); A is killed (SIGKILL) at 15 s of 40 s. Expect: B keeps serving the same
 #             sessions and refresh chains; failures only of requests sent to A.
-# Output: perf/results/faults-<UTC time>/ (timelines and a summary per scenario in faults.txt).
+# Settings (environment): PERF_FAULT_RATE (100), PERF_FAULT_PG_PORT (25432), PERF_FAULT_PORT_BASE (28290: the
+# stand-in; the instances listen on the next 50 ports), PERF_OUT.
+# Output: perf/results/faults-<UTC time>/ (timelines, the instances' JSON logs app-<name>.log, and the summary of
+# each scenario in faults.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
-source perf/common.sh # ratelimit_args, stand_in_data_centers, stop_processes
+source perf/common.sh # ratelimit_args, stop_processes, sign_in, make_sessions, make_access_tokens, prod_init, ...
 
 scenarios=("$@")
 (( ${#scenarios[@]} )) || scenarios=(pg zoho instance)
 rate="${PERF_FAULT_RATE:-100}"
-pg_port="${PERF_FAULT_PG_PORT:-25432}"
-stand_in_port=28290
+pg_host=127.0.0.1 pg_port="${PERF_FAULT_PG_PORT:-25432}" pg_user=postgres
+port_base="${PERF_FAULT_PORT_BASE:-28290}" # the stand-in; API and management ports of pg +10/+11, zoho +20/+21,
+stand_in_port="${port_base}"                # instance A +30/+31, instance B +40/+41
+pg_api=$((port_base + 10)) zoho_api=$((port_base + 20)) a_api=$((port_base + 30)) b_api=$((port_base + 40))
+java_opts="-Xms256m -Xmx512m"
+db_pool=20
 out="${PERF_OUT:-perf/results/faults-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "${out}"
 out="$(cd "${out}" && pwd)"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
-wiremock_jar="${HOME}/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar"
-stand_in="http://127.0.0.1:${stand_in_port}"
-spa_origin="http://localhost:5173"
 
 say() { printf '[faults %s] %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "${out}/faults.txt" >&2; }
 die() { say "FAILED: $*"; exit 1; }
 now_ms() { date +%s%3N; }
+for tool in curl psql java keytool openssl runuser; do command -v "${tool}" >/dev/null || die "${tool} is missing"; done
 
-jar="$(ls target/pipeline-pulse-api-*.jar 2>/dev/null | grep -v original | head -n 1 || true)"
-if [[ -z "${jar}" ]]; then
-  ./mvnw -B -q -DskipTests package >"${out}/build.log" 2>&1 || die "build failed"
-  jar="$(ls target/pipeline-pulse-api-*.jar | grep -v original | head -n 1)"
-fi
+find_or_build_jar "${out}"
 # Run a copy, so that a build in the worktree meanwhile cannot pull the jar from under the running instances.
 cp "${jar}" "${out}/app.jar"
 
@@ -52,6 +53,7 @@ pids=()
 cleanup() {
   stop_processes 20 "${pids[@]}"
   runuser -u postgres -- "${pg_bin}/pg_ctl" -D "${pgdata}/data" -m immediate stop >/dev/null 2>&1 || true
+  prod_cleanup
   rm -rf "${pgdata}" "${out}/work" "${out}/app.jar"
 }
 trap cleanup EXIT
@@ -68,65 +70,16 @@ EOF
 pg_start
 say "private PostgreSQL $("${pg_bin}/postgres" --version | awk '{print $3}') on 127.0.0.1:${pg_port}"
 
-java -Xmx256m -jar "${wiremock_jar}" --root-dir src/test/resources/zoho-stand-in --global-response-templating \
-  --port "${stand_in_port}" --bind-address 127.0.0.1 --no-request-journal --disable-banner --disable-http2-plain \
-  >"${out}/stand-in.log" 2>&1 &
-pids+=($!)
+prod_init
+start_stand_in "${stand_in_port}"
+pids+=("${stand_in_pid}")
+wait_for_stand_in
+driver_java=(java "${trust_opts[@]}") # trusts the stand-in; prod_init exported PERF_ORIGIN and PERF_PUBLIC_API
 
-b64url() { head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
-PP_JWT_KEYS="faults-1:$(b64url)"
-PP_ENCRYPTION_KEYS="faults-1:$(b64url)"
-export PP_JWT_KEYS PP_ENCRYPTION_KEYS
-
-dcs="$(stand_in_data_centers "${stand_in}")"
-
-
-start_app() { # $1 = name, $2 = API port, $3 = management port, $4 = database; prints the pid
-  PP_DATABASE_URL="jdbc:postgresql://127.0.0.1:${pg_port}/$4" PP_DATABASE_USERNAME=postgres \
-  PP_ZOHO_CLIENT_ID=local-stand-in-client PP_ZOHO_CLIENT_SECRET=local-stand-in-secret \
-  PP_ZOHO_ACCOUNTS_URL="${stand_in}" PP_ZOHO_DATA_CENTERS="${dcs}" \
-  PP_ZOHO_REDIRECT_URI="http://127.0.0.1:$2/api/zoho/auth/callback" PP_SPA_BASE_URL="${spa_origin}" \
-  PP_CORS_ALLOWED_ORIGINS="${spa_origin}" SERVER_PORT="$2" MANAGEMENT_SERVER_PORT="$3" PP_DATABASE_POOL_SIZE=20 \
-    java -Xms256m -Xmx512m -jar "${out}/app.jar" --spring.profiles.active=local --server.address=127.0.0.1 \
-    --management.server.address=127.0.0.1 --logging.level.root=WARN --logging.level.com.pipelinepulse=WARN \
-    "${ratelimit_args[@]}" >"${out}/app-$1.log" 2>&1 &
-  echo $!
-}
-
-wait_ready() { # $1 = management port, $2 = pid
-  local deadline=$((SECONDS + 180))
-  until curl -fsS -m 5 -o /dev/null "http://127.0.0.1:$1/actuator/health/readiness" 2>/dev/null; do
-    kill -0 "$2" 2>/dev/null || die "an instance exited at start"
-    (( SECONDS < deadline )) || die "an instance was not ready within 180 s"
-    sleep 1
-  done
-}
-
-sign_in() { # $1 = API base, $2 = stand-in user; prints the refresh token
-  local api="$1" user="$2" headers location binding page link
-  headers="$(curl -sS -m 10 -D - -o /dev/null "${api}/api/zoho/auth?return_to=/")"
-  location="$(sed -n 's/^[Ll]ocation: *//p' <<<"${headers}" | tr -d '\r')"
-  binding="$(sed -n 's/^[Ss]et-[Cc]ookie: *pp_zoho_signin=\([^;]*\).*/\1/p' <<<"${headers}" | tr -d '\r')"
-  page="$(curl -sS -m 10 "${location}")"
-  link="$(grep -o "id=\"user-${user}\" href=\"[^\"]*\"" <<<"${page}" | sed 's/.*href="//; s/"$//; s/&amp;/\&/g')"
-  headers="$(curl -sS -m 30 -D - -o /dev/null -H "Cookie: pp_zoho_signin=${binding}" "${link}")"
-  sed -n 's/^[Ss]et-[Cc]ookie: *__Secure-pp_refresh=\([A-Za-z0-9_-]\{1,\}\);.*/\1/p' <<<"${headers}" | tr -d '\r'
-}
-
-make_sessions() { # $1 = API base, $2 = count, $3 = refresh file, $4 = access file
-  local users=(us-admin us-manager eu-viewer in-viewer au-viewer jp-viewer) i token response
-  : >"$3"; : >"$4"
-  for ((i = 0; i < $2; i++)); do
-    token="$(sign_in "$1" "${users[i % 6]}")"
-    [[ -n "${token}" ]] || die "sign-in ${i} gave no refresh cookie"
-    if (( i < 4 )); then
-      response="$(curl -sS -m 10 -D - -X POST -H "Cookie: __Secure-pp_refresh=${token}" \
-        -H 'X-Requested-With: pipeline-pulse' -H "Origin: ${spa_origin}" "$1/api/auth/refresh")"
-      sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p' <<<"${response}" >>"$4"
-    else
-      echo "${token}" >>"$3"
-    fi
-  done
+sessions() { # $1 = API base, $2 = sessions, $3 = refresh file ($2 - 4 chains), $4 = access file (4 access tokens)
+  local api="$1"
+  make_sessions $(($2 - 4)) "$3"
+  make_access_tokens 4 "$4"
 }
 
 readiness_sampler() { # $1 = management port, $2 = file; runs until killed
@@ -138,23 +91,23 @@ readiness_sampler() { # $1 = management port, $2 = file; runs until killed
 
 warm_up() { # $1 = API base(s), $2 = refresh file, $3 = access file: 20 s at the scenario's rate, discarded, so the
   # faults meet a warmed-up JVM (a cold one at full rate on a busy machine fails requests on its own)
-  java perf/MixedLoad.java "$1" "${rate}" 20 "$2" "$3" >"${out}/${scenario}-warmup.txt" 2>&1 || true
+  "${driver_java[@]}" perf/MixedLoad.java "$1" "${rate}" 20 "$2" "$3" >"${out}/${scenario}-warmup.txt" 2>&1 || true
   say "${scenario}: warm-up $(grep '^PERF requests' "${out}/${scenario}-warmup.txt" || echo 'gave no summary')"
 }
 
 mkdir -p "${out}/work"
 for scenario in "${scenarios[@]}"; do
   db="faults_${scenario}"
-  runuser -u postgres -- "${pg_bin}/psql" -h "${pgdata}" -p "${pg_port}" -qc "create database ${db}" >/dev/null
+  prod_db_create "${db}"
   case "${scenario}" in
     pg)
-      a_pid="$(start_app pg 28380 28381 "${db}")"; pids+=("${a_pid}")
-      wait_ready 28381 "${a_pid}"
-      make_sessions http://127.0.0.1:28380 40 "${out}/work/pg-warm.txt" "${out}/work/pg-access.txt"
-      warm_up http://127.0.0.1:28380 "${out}/work/pg-warm.txt" "${out}/work/pg-access.txt"
-      make_sessions http://127.0.0.1:28380 40 "${out}/work/pg-refresh.txt" "${out}/work/pg-access2.txt"
-      readiness_sampler 28381 "${out}/pg-readiness.txt" & sampler=$!
-      java perf/MixedLoad.java http://127.0.0.1:28380 "${rate}" 60 "${out}/work/pg-refresh.txt" "${out}/work/pg-access.txt" \
+      prod_start_api pg ${pg_api} $((pg_api + 1)) "${db}"; a_pid="${app_pid}"; pids+=("${a_pid}")
+      wait_for_readiness "${a_pid}" $((pg_api + 1)) "${out}/app-pg.log"
+      sessions http://127.0.0.1:${pg_api} 40 "${out}/work/pg-warm.txt" "${out}/work/pg-access.txt"
+      warm_up http://127.0.0.1:${pg_api} "${out}/work/pg-warm.txt" "${out}/work/pg-access.txt"
+      sessions http://127.0.0.1:${pg_api} 40 "${out}/work/pg-refresh.txt" "${out}/work/pg-access2.txt"
+      readiness_sampler $((pg_api + 1)) "${out}/pg-readiness.txt" & sampler=$!
+      "${driver_java[@]}" perf/MixedLoad.java http://127.0.0.1:${pg_api} "${rate}" 60 "${out}/work/pg-refresh.txt" "${out}/work/pg-access.txt" \
         >"${out}/pg-load.txt" 2>&1 & driver=$!
       sleep 20; down_at="$(now_ms)"; pg_stop; say "pg: PostgreSQL stopped"
       sleep 5; pg_start; up_at="$(now_ms)"; say "pg: PostgreSQL started again ($(( (up_at - down_at) / 1000 )) s down)"
@@ -174,28 +127,28 @@ for scenario in "${scenarios[@]}"; do
       grep '^FAILURE' "${out}/pg-load.txt" | sed 's/^/    /' | tee -a "${out}/faults.txt" >&2 || true
       ;;
     zoho)
-      a_pid="$(start_app zoho 28480 28481 "${db}")"; pids+=("${a_pid}")
-      wait_ready 28481 "${a_pid}"
-      make_sessions http://127.0.0.1:28480 40 "${out}/work/zoho-warm.txt" "${out}/work/zoho-access.txt"
-      warm_up http://127.0.0.1:28480 "${out}/work/zoho-warm.txt" "${out}/work/zoho-access.txt"
-      make_sessions http://127.0.0.1:28480 40 "${out}/work/zoho-refresh.txt" "${out}/work/zoho-access2.txt"
+      prod_start_api zoho ${zoho_api} $((zoho_api + 1)) "${db}"; a_pid="${app_pid}"; pids+=("${a_pid}")
+      wait_for_readiness "${a_pid}" $((zoho_api + 1)) "${out}/app-zoho.log"
+      sessions http://127.0.0.1:${zoho_api} 40 "${out}/work/zoho-warm.txt" "${out}/work/zoho-access.txt"
+      warm_up http://127.0.0.1:${zoho_api} "${out}/work/zoho-warm.txt" "${out}/work/zoho-access.txt"
+      sessions http://127.0.0.1:${zoho_api} 40 "${out}/work/zoho-refresh.txt" "${out}/work/zoho-access2.txt"
       t0="$(now_ms)"
-      java perf/MixedLoad.java http://127.0.0.1:28480 50 60 "${out}/work/zoho-refresh.txt" "${out}/work/zoho-access.txt" \
+      "${driver_java[@]}" perf/MixedLoad.java http://127.0.0.1:${zoho_api} 50 60 "${out}/work/zoho-refresh.txt" "${out}/work/zoho-access.txt" \
         >"${out}/zoho-load.txt" 2>&1 & driver=$!
       # The driver waits longer than the service's own budget (3 Zoho calls of at most 30 s each, docs/zoho-integration.md),
       # so that the slowest sign-in shows the service's bound rather than the driver's.
-      PERF_TIMELINE=1 PERF_HTTP_TIMEOUT_S=100 java perf/SignInLoad.java http://127.0.0.1:28480 5 60 >"${out}/zoho-signin.txt" 2>&1 & signins=$!
+      PERF_TIMELINE=1 PERF_HTTP_TIMEOUT_S=100 "${driver_java[@]}" perf/SignInLoad.java http://127.0.0.1:${zoho_api} 5 60 >"${out}/zoho-signin.txt" 2>&1 & signins=$!
       sleep 15; slow_at="$(now_ms)"
-      curl -fsS -X POST -H 'Content-Type: application/json' -d '{"fixedDelay": 2000}' "${stand_in}/__admin/settings" >/dev/null
+      curl -fsS --cacert "${prod_dir}/stand-in.pem" -X POST -H 'Content-Type: application/json' -d '{"fixedDelay": 2000}' "${stand_in}/__admin/settings" >/dev/null
       say "zoho: the stand-in answers after 2 s"
       sleep 15; fail_at="$(now_ms)"
-      curl -fsS -X POST -H 'Content-Type: application/json' -d '{"fixedDelay": 0}' "${stand_in}/__admin/settings" >/dev/null
-      curl -fsS -X POST -H 'Content-Type: application/json' "${stand_in}/__admin/mappings" -d '{"priority": 1,
+      curl -fsS --cacert "${prod_dir}/stand-in.pem" -X POST -H 'Content-Type: application/json' -d '{"fixedDelay": 0}' "${stand_in}/__admin/settings" >/dev/null
+      curl -fsS --cacert "${prod_dir}/stand-in.pem" -X POST -H 'Content-Type: application/json' "${stand_in}/__admin/mappings" -d '{"priority": 1,
         "request": {"method": "POST", "urlPathPattern": "/[a-z]+/oauth/v2/token"},
         "response": {"status": 503, "body": "unavailable"}}' >"${out}/zoho-fault-mapping.json"
       say "zoho: the stand-in answers 503 on the token endpoint"
       sleep 15; back_at="$(now_ms)"
-      curl -fsS -X DELETE "${stand_in}/__admin/mappings/$(sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p' "${out}/zoho-fault-mapping.json" | head -n 1)" >/dev/null
+      curl -fsS --cacert "${prod_dir}/stand-in.pem" -X DELETE "${stand_in}/__admin/mappings/$(sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p' "${out}/zoho-fault-mapping.json" | head -n 1)" >/dev/null
       say "zoho: the stand-in is back to normal"
       wait "${driver}" || true; wait "${signins}" || true
       say "zoho: the slowest sign-in took $(awk '$1 == "SAMPLE" && $4 > m { m = $4 } END { printf "%.0f", m }' "${out}/zoho-signin.txt") ms (budget per Zoho call: 30 s)"
@@ -210,16 +163,16 @@ for scenario in "${scenarios[@]}"; do
       say "zoho: other traffic: $(grep '^PERF requests' "${out}/zoho-load.txt")"
       ;;
     instance)
-      a_pid="$(start_app a 28580 28581 "${db}")"; pids+=("${a_pid}")
-      wait_ready 28581 "${a_pid}"
-      b_pid="$(start_app b 28680 28681 "${db}")"; pids+=("${b_pid}")
-      wait_ready 28681 "${b_pid}"
-      make_sessions http://127.0.0.1:28580 40 "${out}/work/inst-warm.txt" "${out}/work/inst-access.txt"
-      warm_up http://127.0.0.1:28580,http://127.0.0.1:28680 "${out}/work/inst-warm.txt" "${out}/work/inst-access.txt"
-      make_sessions http://127.0.0.1:28580 40 "${out}/work/inst-refresh.txt" "${out}/work/inst-access2.txt"
-      java perf/MixedLoad.java http://127.0.0.1:28580,http://127.0.0.1:28680 "${rate}" 40 "${out}/work/inst-refresh.txt" \
+      prod_start_api a ${a_api} $((a_api + 1)) "${db}"; a_pid="${app_pid}"; pids+=("${a_pid}")
+      wait_for_readiness "${a_pid}" $((a_api + 1)) "${out}/app-a.log"
+      prod_start_api b ${b_api} $((b_api + 1)) "${db}"; b_pid="${app_pid}"; pids+=("${b_pid}")
+      wait_for_readiness "${b_pid}" $((b_api + 1)) "${out}/app-b.log"
+      sessions http://127.0.0.1:${a_api} 40 "${out}/work/inst-warm.txt" "${out}/work/inst-access.txt"
+      warm_up http://127.0.0.1:${a_api},http://127.0.0.1:${b_api} "${out}/work/inst-warm.txt" "${out}/work/inst-access.txt"
+      sessions http://127.0.0.1:${a_api} 40 "${out}/work/inst-refresh.txt" "${out}/work/inst-access2.txt"
+      "${driver_java[@]}" perf/MixedLoad.java http://127.0.0.1:${a_api},http://127.0.0.1:${b_api} "${rate}" 40 "${out}/work/inst-refresh.txt" \
         "${out}/work/inst-access.txt" >"${out}/instance-load.txt" 2>&1 & driver=$!
-      sleep 15; kill_at="$(now_ms)"; kill -KILL "${a_pid}"; say "instance: A killed (SIGKILL)"
+      sleep 15; kill_at="$(now_ms)"; kill -KILL "${a_pid}"; wait "${a_pid}" 2>/dev/null || true; say "instance: A killed (SIGKILL)"
       wait "${driver}" || true
       kill -TERM "${b_pid}"; wait "${b_pid}" 2>/dev/null || true
       say "instance: failures of requests to A before the kill: $(awk -v k="${kill_at}" '$1 == "FAIL" && $4 == 0 && $2 < k' "${out}/instance-load.txt" | wc -l)," \
@@ -233,3 +186,9 @@ for scenario in "${scenarios[@]}"; do
   esac
 done
 say "done: ${out}/faults.txt"
+# The results again, together: one block per scenario (production mode, ${rate}/s of mixed traffic).
+{
+  echo
+  echo "Faults under load, production mode, mixed traffic at ${rate}/s:"
+  sed -n 's/^\[faults [0-9:]*\] \(\(pg\|zoho\|instance\): \)/\1/p' "${out}/faults.txt" | grep -v ': warm-up' | column -t -s ':' -l 2
+} >&2

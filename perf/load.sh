@@ -129,16 +129,13 @@ if ${needs_sessions}; then
   say "signing in $((chains * 2 + per_set + 4)) sessions with curl (${per_set} for the JIT warm-up, ${chains} for the refresh warm-up, ${chains} for the measured refresh run, 4 for me)"
   make_sessions "${chains}" "${work}/refresh-warmup.txt"
   make_sessions "${chains}" "${work}/refresh-run.txt"
-  make_sessions 4 "${work}/me-refresh.txt"
+  make_access_tokens 4 "${work}/me-access.txt"
   make_sessions "${per_set}" "${work}/jit-warmup.txt"
-  : >"${work}/me-access.txt"
-  while read -r t; do refresh_once "${t}" | awk '{print $2}' >>"${work}/me-access.txt"; done <"${work}/me-refresh.txt"
   # The refresh-run and refresh-warmup chains are disjoint: each wrk run starts from tokens nobody has used.
   say "sessions ready: $(wc -l <"${work}/refresh-run.txt") + $(wc -l <"${work}/refresh-warmup.txt") refresh chains, $(wc -l <"${work}/me-access.txt") access tokens"
 fi
 
-# The Java drivers trust the stand-in (SignInLoad reads its page) and map the public redirect URI to this instance.
-export PERF_PUBLIC_API="${public_api}"
+# The Java drivers trust the stand-in (SignInLoad reads its page); prod_init exported PERF_ORIGIN and PERF_PUBLIC_API.
 driver_java=(java "${trust_opts[@]}")
 
 # --- JIT warm-up ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Pipeline figures benchmark (docs/benchmarks.md, "Pipeline figures"). Loopback only, bounded in time. Builds the jar
-# if it is missing, creates a fresh database, starts the API in production mode (no profile: generated 256-bit keys,
-# https URLs), seeds PERF_DEALS deals straight into pipeline_deal with SQL (the figures read rows; how rows arrive is
+# if it is missing, creates a fresh database (owner and service roles), starts the API in production mode (no
+# profile: perf/common.sh, prod_start_api; no Zoho stand-in, the figures need none), seeds PERF_DEALS deals straight into pipeline_deal with SQL (the figures read rows; how rows arrive is
 # the sync's benchmark), mints access tokens for a manager and an EMEA viewer with the generated key, then measures:
 #   summary, breakdown (by=stage), deals (first page, default sort -amount): wrk, PERF_CONNECTIONS callers
 #     (16), for the manager (every region) and the viewer (one region), each warm (figures cached per data version)
@@ -16,11 +16,11 @@
 # PERF_CONNECTIONS (16), PERF_THREADS (wrk threads, 2), PERF_JAVA_OPTS (-Xms512m -Xmx512m), PERF_OUT
 # (perf/results/figures-<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
 # PERF_API_PORT/PERF_MANAGEMENT_PORT (28180/28181).
-# Output: $PERF_OUT/results.tsv, the raw wrk output, plans.txt, heap.txt, machine.txt.
+# Output: $PERF_OUT/results.tsv (printed as a table at the end), the raw wrk output, plans.txt, heap.txt, machine.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
-source perf/common.sh # stop_processes, wait_for_readiness, find_or_build_jar
+source perf/common.sh # stop_processes, wait_for_readiness, find_or_build_jar, prod_init, prod_db_create, prod_start_api
 
 deals="${PERF_DEALS:-100000}"
 duration="${PERF_DURATION:-30}"
@@ -49,6 +49,7 @@ done
   echo "postgresql: $(psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -Atc 'show server_version')"
   echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo ' (dirty)')"
   echo "load1_at_start: $(cut -d' ' -f1 /proc/loadavg)"
+  echo "mode: production (no profile, JSON logs at INFO, two database roles)"
   echo "settings: deals=${deals} duration=${duration}s warmup=${warmup}s connections=${connections} wrk_threads=${threads} java_opts='${java_opts}'"
 } >"${out}/machine.txt"
 
@@ -59,27 +60,19 @@ db="pp_figures_$(date -u +%Y%m%d%H%M%S)_$$"
 pids=()
 cleanup() {
   stop_processes 30 "${pids[@]}"
-  psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true
-  rm -f "${out}/app.jar" "${out}/tokens.env"
+  prod_db_drop "${db}"
+  prod_cleanup
+  rm -f "${out}/app.jar"
 }
 trap cleanup EXIT
-psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -qc "create database ${db}"
+prod_init
+prod_db_create "${db}"
 say "database ${db}"
 
-key() { openssl rand 32 | base64 | tr '+/' '-_' | tr -d '=\n'; }
-jwt_key="$(key)"
-# shellcheck disable=SC2086
-PP_DATABASE_URL="jdbc:postgresql://${pg_host}:${pg_port}/${db}" PP_DATABASE_USERNAME="${pg_user}" \
-PP_JWT_KEYS="bench:${jwt_key}" PP_ENCRYPTION_KEYS="bench:$(key)" \
-PP_ZOHO_REDIRECT_URI="https://api.example.com/api/zoho/auth/callback" PP_SPA_BASE_URL="https://app.example.com" \
-PP_CORS_ALLOWED_ORIGINS="https://app.example.com" PP_PIPELINE_SYNC_INTERVAL=0 \
-SERVER_PORT="${api_port}" MANAGEMENT_SERVER_PORT="${mgmt_port}" \
-  java ${java_opts} -jar "${out}/app.jar" --server.address=127.0.0.1 --management.server.address=127.0.0.1 \
-  >"${out}/app.log" 2>&1 &
-app_pid=$!
+prod_start_api api "${api_port}" "${mgmt_port}" "${db}" PP_PIPELINE_SYNC_INTERVAL=0
 pids+=("${app_pid}")
 say "API pid ${app_pid} (production mode); waiting for readiness"
-wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app.log"
+wait_for_readiness "${app_pid}" "${mgmt_port}" "${out}/app-api.log"
 
 # --- deals ---------------------------------------------------------------------------------------------------------
 say "seeding ${deals} deals"
@@ -115,15 +108,15 @@ psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d "${db}" -Atc \
   "select count(*) || ' deals, ' || count(*) filter (where status = 'open') || ' open' from pipeline_deal" >>"${out}/machine.txt"
 
 # --- tokens --------------------------------------------------------------------------------------------------------
-mint() { # mint <role> <region>: an access token signed with the generated key, as the service issues them
-  python3 - "$1" "$2" "${jwt_key}" <<'PY'
+mint() { # mint <role> <region>: an access token signed with the run's generated key, as the service issues them
+  python3 - "$1" "$2" "${prod_jwt_kid}" "${prod_jwt_key}" <<'PY'
 import base64, hashlib, hmac, json, sys, time, uuid
-role, region, key = sys.argv[1], sys.argv[2], sys.argv[3]
+role, region, kid, key = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
 now = int(time.time())
-header = {"alg": "HS256", "typ": "at+jwt", "kid": "bench"}
+header = {"alg": "HS256", "typ": "at+jwt", "kid": kid}
 claims = {"sub": role + "@example.com", "user_id": str(uuid.uuid4()), "region": region, "name": "Bench " + role,
-          "roles": [role], "iss": "pipeline-pulse-api", "aud": "pipeline-pulse-spa", "jti": str(uuid.uuid4()),
+          "roles": [role], "iss": "pipeline-pulse-api", "aud": "pipeline-pulse-api", "jti": str(uuid.uuid4()),
           "sid": str(uuid.uuid4()), "iat": now, "exp": now + 3 * 3600}
 signing = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())
 raw = base64.urlsafe_b64decode(key + "=" * (-len(key) % 4))
@@ -210,5 +203,6 @@ explain (analyze, buffers) select h.health, count(*) as n from (select (case whe
 explain (analyze, buffers) select d.id, d.amount_reporting from pipeline_deal d where not d.deleted
   order by d.amount_reporting desc, d.id desc limit 51;
 SQL
-say "done: ${out}/results.tsv"
+say "done: ${out}/results.tsv (production mode; issue 17 targets: p99 < 50 ms for summary, breakdown, deals at 16 callers;
+  the CSV of every deal < 5 s with heap after GC within 64 MiB of idle)"
 column -t -s $'\t' "${out}/results.tsv" >&2 || cat "${out}/results.tsv" >&2
