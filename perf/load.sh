@@ -334,7 +334,7 @@ awk -F'\t' 'NR > 1 {
 get() { sed -n "s/^$1=//p" "${out}/summary.txt"; }
 say "results: ${results} (raw output beside it), summary: ${out}/summary.txt"
 column -t -s $'\t' "${results}" >&2
-{
+[[ -n "$(get refresh_rps)$(get me_vs_ceiling_pct)$(get signin_api_p99_ms)" ]] && {
   echo
   echo "Production mode, ${connections} connections, ${threads} wrk threads, ${duration} s measured after ${warmup} s warm-up, ${chains} refresh chains:"
   printf '%-34s %s\n' "measure" "value (issue 18 target)"
@@ -350,3 +350,11 @@ column -t -s $'\t' "${results}" >&2
     "sign-in (start + callback)" "$(get signin_api_p99_ms)" "$(get signin_api_rps)" "$(get signin_api_errors)"
   true
 } | tee -a "${out}/load.log" >&2
+[[ -f "${out}/soak-heap.tsv" ]] && {
+  echo
+  echo "Soak, production mode: $(sed -n 's/^soak\t\([^\t]*\)\t.*\t\([^\t]*\)$/\1 requests\/s; \2/p' "${results}")"
+  awk -F'\t' 'NR > 1 { h = $2 / 1024; if (min == "" || h < min) min = h; if (h > max) max = h; last = h; n++ }
+    END { printf "heap after GC over %d samples: min %.1f MiB, max %.1f MiB, last %.1f MiB (soak-heap.tsv: flat is the goal)\n", n, min, max, last }' \
+    "${out}/soak-heap.tsv"
+} | tee -a "${out}/load.log" >&2
+true
