@@ -27,7 +27,8 @@
 # server's hot paths before anything is measured; 90), PERF_REFRESH_CHAINS (token chains per refresh run, 200),
 # PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
 # PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_APP_ARGS (more jar arguments),
-# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
+# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (the API's JVM options,
+# -Xms512m -Xmx512m; "dockerfile": the JAVA_TOOL_OPTIONS the Dockerfile ships, for issue 18's RSS with shipped settings),
 # PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres, a
 # superuser), PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
 # Output: $PERF_OUT/results.tsv (one line per scenario: scenario rps p50_ms p90_ms p99_ms p999_ms max_ms errors
