@@ -122,18 +122,26 @@ say "ready; RSS $(ps -o rss= -p "${app_pid}" | tr -d ' ') kB"
 work="${out}/work"
 mkdir -p "${work}"
 
-needs_sessions=false
-for s in "${scenarios[@]}"; do [[ "${s}" == me || "${s}" == refresh || "${s}" == soak ]] && needs_sessions=true; done
-(( jit_warmup > 0 )) && needs_sessions=true # the JIT warm-up drives me and refresh too
-if ${needs_sessions}; then
-  per_set=$((connections * 2))
-  say "signing in $((chains * 2 + per_set + 4)) sessions with curl (${per_set} for the JIT warm-up, ${chains} for the refresh warm-up, ${chains} for the measured refresh run, 4 for me)"
+# Only the sessions this run's scenarios use: refresh chains for refresh and soak, access tokens for me, soak and
+# the JIT warm-up, and chains of its own for the JIT warm-up.
+needs_chains=false needs_access=false
+for s in "${scenarios[@]}"; do
+  case "${s}" in refresh) needs_chains=true ;; me) needs_access=true ;; soak) needs_chains=true needs_access=true ;; esac
+done
+(( jit_warmup > 0 )) && needs_access=true
+per_set=$((connections * 2))
+if ${needs_chains}; then
+  say "signing in $((chains * 2)) sessions with curl: ${chains} chains for the refresh warm-up, ${chains} others for the measured run"
   make_sessions "${chains}" "${work}/refresh-warmup.txt"
   make_sessions "${chains}" "${work}/refresh-run.txt"
+fi
+if ${needs_access}; then
   make_access_tokens 4 "${work}/me-access.txt"
+  say "4 access tokens for me"
+fi
+if (( jit_warmup > 0 )); then
+  say "signing in ${per_set} sessions with curl for the JIT warm-up"
   make_sessions "${per_set}" "${work}/jit-warmup.txt"
-  # The refresh-run and refresh-warmup chains are disjoint: each wrk run starts from tokens nobody has used.
-  say "sessions ready: $(wc -l <"${work}/refresh-run.txt") + $(wc -l <"${work}/refresh-warmup.txt") refresh chains, $(wc -l <"${work}/me-access.txt") access tokens"
 fi
 
 # The Java drivers trust the stand-in (SignInLoad reads its page); prod_init exported PERF_ORIGIN and PERF_PUBLIC_API.
