@@ -10,21 +10,22 @@
 #      (perf/wrk/keycloak-refresh.lua, every connection's session following its own token chain): a warm-up run
 #      (discarded), then the measured run. CPU time of Keycloak's JVM and of PostgreSQL per refresh
 #      (/proc/<pid>/stat before and after), Keycloak's RSS at the end. Keycloak is stopped and its database dropped.
-#   2. Ours: perf/load.sh refresh with the same wrk shape (its own jar, database, stand-in and JIT warm-up).
+#   2. Ours: perf/load.sh refresh with the same wrk shape and as many token chains (the jar in production mode, its
+#      own database, stand-in and JIT warm-up).
 #   3. Both rows and the ratios (ours / Keycloak) in $PERF_OUT/comparison.tsv and on the terminal.
 #
 #   perf/keycloak.sh
 #
 # Settings (environment): PERF_DURATION (s, measured run, 30), PERF_WARMUP (s, warm-up run, 20), PERF_JIT_WARMUP (s,
 # 90: perf/load.sh's JIT warm-up of our jar; Keycloak's warm-up run is this much longer, refresh traffic only),
-# PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_KC_USERS (users = token chains per run, 200),
+# PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_KC_USERS (users = token chains per run, both sides, 200),
 # PERF_KC_VERSION (26.4.2; when Maven Central does not serve it, 26.4.5 is tried and the output says so),
 # PERF_KC_JAVA_HOME (the JDK for Keycloak, default: the java on PATH), PERF_KC_HEAP (JAVA_OPTS_KC_HEAP, default
 # kc.sh's own outside a container: -Xms64m -Xmx512m), PERF_KC_EVENTS=1 (store the realm's login events, off by
 # default as in a new realm; our service always writes an audit row per refresh), PERF_KC_ONLY=1 (skip our half),
 # PERF_KC_CACHE (the distribution cache), PERF_OUT (perf/results/keycloak-<UTC time>), PG_HOST/PG_PORT/PG_USER
-# (127.0.0.1/5432/postgres), PERF_KC_PORT (18200; management +1, JGroups transport +2, its failure detection +3), PERF_API_PORT/
-# PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT for our half (18210/18211/18212).
+# (127.0.0.1/5432/postgres), PERF_KC_PORT (18200; management +1, JGroups transport +2, its failure detection +3),
+# PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT for our half (18210/18211/18212).
 # Output in $PERF_OUT: comparison.tsv, keycloak/ (wrk output, keycloak.log, results.tsv, machine.txt) and ours/
 # (perf/load.sh's results directory).
 set -euo pipefail
@@ -237,7 +238,19 @@ say "checked: a refresh rotates the token, the reuse of a rotated one is refused
 
 # --- measuring -------------------------------------------------------------------------------------------------------
 clk_tck="$(getconf CLK_TCK)"
-# cpu_snapshot <file>: "pid ticks datname" of the Keycloak JVM (datname "jvm") and of every postgres process
+# The PostgreSQL server on pg_port: its postmaster and the postmaster's children (another cluster on the machine is
+# not counted). Without access to its data directory, every process named postgres.
+pg_processes() {
+  local data postmaster
+  data="$(psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -Atc 'show data_directory' 2>/dev/null || true)"
+  postmaster="$(head -n 1 "${data}/postmaster.pid" 2>/dev/null || true)"
+  if [[ "${postmaster}" =~ ^[0-9]+$ ]]; then
+    echo "${postmaster}" $(pgrep -P "${postmaster}")
+  else
+    pgrep -x postgres
+  fi
+}
+# cpu_snapshot <file>: "pid ticks datname" of the Keycloak JVM (datname "jvm") and of every PostgreSQL process
 # (datname of a backend, "-" for PostgreSQL's own processes: WAL writer, checkpointer, ...).
 cpu_snapshot() {
   local pid
@@ -245,7 +258,7 @@ cpu_snapshot() {
     printf '%s %s jvm\n' "${jvm_pid}" "$(awk '{print $14 + $15}' "/proc/${jvm_pid}/stat")"
     psql -h "${pg_host}" -p "${pg_port}" -U "${pg_user}" -d postgres -Atc \
       "select pid || ' ' || coalesce(datname, '-') from pg_stat_activity" >"${work}/backends.txt"
-    for pid in $(pgrep -x postgres); do
+    for pid in $(pg_processes); do
       printf '%s %s %s\n' "${pid}" "$(awk '{print $14 + $15}' "/proc/${pid}/stat" 2>/dev/null || echo 0)" \
         "$(awk -v p="${pid}" '$1 == p {print $2}' "${work}/backends.txt" | head -n 1)"
     done
@@ -290,7 +303,7 @@ kc_errors="$(errors_of "${line}")"
 kc_row="$(printf 'keycloak\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s' "$(field rps "${line}")" "$(field p50_ms "${line}")" \
   "$(field p90_ms "${line}")" "$(field p99_ms "${line}")" "$(field p999_ms "${line}")" "${kc_errors}" \
   "$(field requests "${line}")" "$(field keycloak_cpu_ms_per_req " ${cpu}")" "$(field db_cpu_ms_per_req " ${cpu}")" \
-  "${kc_rss}" "${version_note}; rotated=$(field rotated "${line}") lost=$(field lost "${line}") starved=$(field starved "${line}"); all postgres processes $(field pg_all_cpu_ms_per_req " ${cpu}") ms/req; ${kc_connections} database connections at the end")"
+  "${kc_rss}" "${version_note}; rotated=$(field rotated "${line}") lost=$(field lost "${line}") starved=$(field starved "${line}"); all PostgreSQL processes $(field pg_all_cpu_ms_per_req " ${cpu}") ms/req; ${kc_connections} database connections at the end")"
 printf 'server\trps\tp50_ms\tp90_ms\tp99_ms\tp999_ms\terrors\trequests\tserver_cpu_ms_per_req\tdb_cpu_ms_per_req\trss_kb\tnotes\n%s\n' \
   "${kc_row}" >"${kc_out}/results.tsv"
 say "Keycloak: $(field rps "${line}") req/s, p50 $(field p50_ms "${line}") ms, p90 $(field p90_ms "${line}") ms, p99 $(field p99_ms "${line}") ms, errors ${kc_errors}; ${cpu}; RSS ${kc_rss} kB"
@@ -301,14 +314,13 @@ say "Keycloak stopped, ${db} dropped"
 
 # --- ours ------------------------------------------------------------------------------------------------------------
 # run_ours <out dir>: our jar's refresh scenario with the same wrk shape, through perf/load.sh (its own jar start,
-# database, stand-in, sessions and JIT warm-up); prints its refresh row of results.tsv.
+# database, stand-in, sessions and JIT warm-up), which writes <out dir>/results.tsv.
 run_ours() {
   PERF_OUT="$1" PERF_DURATION="${duration}" PERF_WARMUP="${warmup}" PERF_JIT_WARMUP="${jit_warmup}" \
-  PERF_CONNECTIONS="${connections}" PERF_THREADS="${threads}" \
+  PERF_CONNECTIONS="${connections}" PERF_THREADS="${threads}" PERF_REFRESH_CHAINS="${users}" \
   PERF_API_PORT="${PERF_API_PORT:-18210}" PERF_MANAGEMENT_PORT="${PERF_MANAGEMENT_PORT:-18211}" \
   PERF_STAND_IN_PORT="${PERF_STAND_IN_PORT:-18212}" \
     perf/load.sh refresh >"${out}/ours.log" 2>&1 || die "perf/load.sh refresh failed: $(tail -n 5 "${out}/ours.log")"
-  awk -F'\t' '$1 == "refresh"' "$1/results.tsv" | tail -n 1
 }
 
 comparison="${out}/comparison.tsv"
@@ -318,20 +330,29 @@ if [[ "${PERF_KC_ONLY:-0}" == 1 ]]; then
   say "PERF_KC_ONLY=1: our half skipped"
 else
   say "ours: perf/load.sh refresh (wrk -t${threads} -c${connections}, ${warmup}s warm-up, ${duration}s, JIT warm-up ${jit_warmup}s)"
-  ours="$(run_ours "${out}/ours")"
-  [[ -n "${ours}" ]] || die "perf/load.sh wrote no refresh row"
-  # load.sh's columns: scenario rps p50 p90 p99 p999 max errors requests rss_kb load1_before load1_after notes
-  IFS=$'\t' read -r _ o_rps o_p50 o_p90 o_p99 o_p999 _ o_errors o_requests o_rss _ _ o_notes <<<"${ours}"
-  printf 'ours\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${o_rps}" "${o_p50}" "${o_p90}" "${o_p99}" "${o_p999}" \
-    "${o_errors}" "${o_requests}" "$(field app_cpu_ms_per_req " ${o_notes}")" "$(field db_cpu_ms_per_req " ${o_notes}")" \
-    "${o_rss}" "perf/load.sh refresh: ${o_notes}" >>"${comparison}"
+  run_ours "${out}/ours"
+  # load.sh's refresh row, read by its header's column names.
+  awk -F'\t' -v OFS='\t' '
+    NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    $1 == "refresh" { row = $0 }
+    END { if (row == "") exit 1
+          n = split(row, f, "\t")
+          notes = f[c["notes"]]
+          app = notes; sub(/.*app_cpu_ms_per_req=/, "", app); sub(/[ ;].*/, "", app)
+          dbc = notes; sub(/.*db_cpu_ms_per_req=/, "", dbc); sub(/[ ;].*/, "", dbc)
+          if (app !~ /^[0-9.]+$/) app = ""
+          if (dbc !~ /^[0-9.]+$/) dbc = ""
+          print "ours", f[c["rps"]], f[c["p50_ms"]], f[c["p90_ms"]], f[c["p99_ms"]], f[c["p999_ms"]], f[c["errors"]],
+                f[c["requests"]], app, dbc, f[c["rss_kb"]], "perf/load.sh refresh: " notes }' "${out}/ours/results.tsv" \
+    >>"${comparison}" || die "perf/load.sh wrote no refresh row"
   # ours / Keycloak, column by column (rate: higher is better; latency, CPU and RSS: lower is better).
-  awk -F'\t' 'NR == 2 { for (i = 2; i <= 11; i++) k[i] = $i }
+  ratio="$(awk -F'\t' 'NR == 2 { for (i = 2; i <= 11; i++) k[i] = $i }
     NR == 3 { printf "ours/keycloak"
               for (i = 2; i <= 11; i++) printf "\t%s", (i == 7 || i == 8 || k[i] + 0 == 0) ? "" : sprintf("%.2f", $i / k[i])
-              printf "\tratio of the rows above (errors: see the rows)\n" }' "${comparison}" >>"${comparison}.ratio"
-  cat "${comparison}.ratio" >>"${comparison}"
-  rm -f "${comparison}.ratio"
+              printf "\tratio of the rows above (errors: see the rows)" }' "${comparison}")"
+  printf '%s\n' "${ratio}" >>"${comparison}"
+  say "ours / Keycloak: $(cut -f 2 <<<"${ratio}") x the rate; CPU per refresh (server + PostgreSQL backends): $(awk -F'\t' \
+    'NR == 2 || NR == 3 { printf "%s%s %.3f + %.3f = %.3f ms", (NR == 3 ? ", " : ""), $1, $9, $10, $9 + $10 }' "${comparison}")"
 fi
 say "results: ${comparison}"
 column -t -s $'\t' "${comparison}" >&2

@@ -16,11 +16,15 @@ final class FigureViews {
     private FigureViews() {
     }
 
-    /** {@code GET /api/pipeline/summary}. */
+    /**
+     * {@code GET /api/pipeline/summary}. {@code unconverted_count}: selected deals with an amount in a currency
+     * without a known rate (no {@code Exchange_Rate} on the deal, not an org currency, e.g. {@code XXX}); they count
+     * with 0 in every amount.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
     record Summary(String currency, Instant asOf, Totals open, Totals won, Totals lost, BigDecimal winRate,
-            BigDecimal averageWonDealSize) {
+            BigDecimal averageWonDealSize, long unconvertedCount) {
     }
 
     /** Count and amounts of one status; {@code weighted_amount} only for open deals. */

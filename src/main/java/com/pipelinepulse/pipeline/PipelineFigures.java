@@ -38,7 +38,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import com.pipelinepulse.web.ApiProblemException;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -113,18 +115,21 @@ class PipelineFigures {
     Summary summary(ReadScope scope, DealFilters filters) {
         return cachedFigures(new CacheKey("summary", scope, filters, null), today -> computeSummary(scope, filters, today),
                 (context, totals) -> new Summary(context.currency(), context.asOf(), totals.open(), totals.won(),
-                        totals.lost(), totals.winRate(), totals.averageWonDealSize()));
+                        totals.lost(), totals.winRate(), totals.averageWonDealSize(), totals.unconvertedCount()));
     }
 
     private Summary computeSummary(ReadScope scope, DealFilters filters, LocalDate today) {
         DealQuery q = query(scope, filters, today);
         Map<String, Totals> byStatus = new HashMap<>();
+        long[] unconverted = {0};
         jdbc.sql("select d.status, count(*) as n, coalesce(sum(d.amount_reporting), 0) as amount, "
-                + "coalesce(sum(d.weighted_amount_reporting), 0) as weighted from pipeline_deal d where "
+                + "coalesce(sum(d.weighted_amount_reporting), 0) as weighted, "
+                + "count(*) filter (where d.unconverted) as unconverted from pipeline_deal d where "
                 + q.where() + " group by d.status").params(q.params())
                 .query(rs -> {
                     byStatus.put(rs.getString("status"), new Totals(rs.getLong("n"), money(rs.getBigDecimal("amount")),
                             money(rs.getBigDecimal("weighted"))));
+                    unconverted[0] += rs.getLong("unconverted");
                 });
         Totals open = byStatus.getOrDefault("open", new Totals(0, money(null), money(null)));
         Totals won = byStatus.getOrDefault("won", new Totals(0, money(null), null));
@@ -135,7 +140,7 @@ class PipelineFigures {
         BigDecimal averageWon = won.count() == 0 ? null
                 : won.amount().divide(BigDecimal.valueOf(won.count()), 2, RoundingMode.HALF_EVEN);
         return new Summary(null, null, open, new Totals(won.count(), won.amount(), null),
-                new Totals(lost.count(), lost.amount(), null), winRate, averageWon);
+                new Totals(lost.count(), lost.amount(), null), winRate, averageWon, unconverted[0]);
     }
 
     /** The dimensions of {@code GET /api/pipeline/breakdown?by=}. */
@@ -200,6 +205,7 @@ class PipelineFigures {
     }
 
     DealPage page(ReadScope scope, DealFilters filters, DealOrder order, DealCursor after, int limit) {
+        context();
         return readOnly.execute(tx -> {
             LocalDate today = today();
             DealQuery q = query(scope, filters, today);
@@ -299,6 +305,14 @@ class PipelineFigures {
         });
     }
 
+    /**
+     * 503 {@code pipeline-currency-pending} when the stored amounts are in another currency than the reporting
+     * currency asks (the setting changed and no sync has re-converted them yet); called before a CSV starts.
+     */
+    void requireStoredCurrency() {
+        context();
+    }
+
     /** Receives the deals of {@link #stream}. */
     @FunctionalInterface
     interface DealSink {
@@ -310,24 +324,39 @@ class PipelineFigures {
      * and when the last successful sync finished.
      */
     private Context context() {
-        return jdbc.sql("""
+        Context context = jdbc.sql("""
                 select (select v.version from pipeline_data_version v where v.id = 1) as version,
                        (select case when s.home_currency = :r or exists (select 1 from pipeline_currency_rate c
                                         where c.snapshot_id = s.id and c.iso_code = :r) then :r else s.home_currency end
                         from pipeline_currency_snapshot s order by s.taken_at desc, s.id desc limit 1) as currency,
+                       (select st.conversion_basis ->> 'reporting_currency' from pipeline_sync_state st
+                         where st.id = 1) as stored_currency,
                        (select max(r.finished_at) from pipeline_sync_run r where r.outcome = 'succeeded') as as_of""")
                 .param("r", reportingCurrency)
                 .query((rs, i) -> new Context(rs.getLong("version"),
                         rs.getString("currency") == null ? reportingCurrency : rs.getString("currency"),
-                        instant(rs, "as_of"))).single();
+                        rs.getString("stored_currency"), instant(rs, "as_of"))).single();
+        if (context.storedCurrency() != null && !context.storedCurrency().equals(context.currency())) {
+            // The configured reporting currency changed since the amounts were stored: never label or mix them.
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.RETRY_AFTER, "60");
+            throw new ApiProblemException("pipeline-currency-pending", "Amounts not yet in the reporting currency",
+                    503, "The stored amounts are in " + context.storedCurrency() + " but the reporting currency is "
+                    + context.currency() + "; the next sync converts them (an admin can start it now: "
+                    + "POST /api/admin/pipeline/sync).", Map.of("stored_currency", context.storedCurrency(),
+                            "reporting_currency", context.currency()), headers);
+        }
+        return context;
     }
 
     /**
-     * @param currency {@code pipelinepulse.pipeline.reporting-currency} when it is the home currency or one of the
-     *                 org's currencies in the latest snapshot, else the home currency (PIPELINE.md)
-     * @param asOf     when the last successful sync finished, or null before the first one
+     * @param currency       {@code pipelinepulse.pipeline.reporting-currency} when it is the home currency or one of
+     *                       the org's currencies in the latest snapshot, else the home currency (PIPELINE.md)
+     * @param storedCurrency what the stored amounts are converted to (the sync's conversion basis; null before
+     *                       the first run records one)
+     * @param asOf           when the last successful sync finished, or null before the first one
      */
-    private record Context(long version, String currency, Instant asOf) {
+    private record Context(long version, String currency, String storedCurrency, Instant asOf) {
     }
 
     /** Figures of one kind ({@code detail}: e.g. the breakdown dimension) for one scope and filters. */

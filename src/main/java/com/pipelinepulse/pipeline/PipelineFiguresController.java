@@ -51,6 +51,9 @@ import org.springframework.web.bind.annotation.RestController;
 @ApiResponse(responseCode = "401", description = "No or invalid access token (problem+json)")
 @ApiResponse(responseCode = "403", description = "region-forbidden: a viewer's region filter names another region; "
         + "forbidden: a principal without a role that may read")
+@ApiResponse(responseCode = "503", description = "pipeline-currency-pending (with Retry-After): the stored amounts are "
+        + "in another currency than the reporting currency asks (the setting changed); the next sync re-converts them "
+        + "(the deal by id answers with its own reporting_currency)")
 class PipelineFiguresController {
 
     private static final Logger log = LoggerFactory.getLogger(PipelineFiguresController.class);
@@ -72,7 +75,8 @@ class PipelineFiguresController {
             description = "Open (count, amount, weighted amount), won and lost (count, amount) deals the filters "
                     + "select, in the reporting currency; win rate = won / (won + lost), 4 decimals, null without "
                     + "decided deals; average won deal size = won amount / won count. as_of: when the last "
-                    + "successful sync finished.")
+                    + "successful sync finished. unconverted_count: selected deals whose amount is in a currency "
+                    + "without a known rate (counted with 0).")
     @ApiResponse(responseCode = "200", description = "The summary")
     @ApiResponse(responseCode = "400", description = "validation-failed: a filter is malformed (errors[0].field names it)")
     Summary summary(@ParameterObject FilterParameters filters, Authentication caller) {
@@ -153,6 +157,7 @@ class PipelineFiguresController {
         ReadScope scope = ReadScope.of(caller);
         DealFilters validated = validated(filters, scope);
         DealOrder order = DealOrder.parse(sort);
+        figures.requireStoredCurrency();
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
                 "attachment; filename=\"pipeline-deals-" + figures.today() + ".csv\"");

@@ -18,19 +18,35 @@ import io.jsonwebtoken.PrematureJwtException;
 import io.jsonwebtoken.UnsupportedJwtException;
 import io.jsonwebtoken.security.Keys;
 import io.jsonwebtoken.security.SecurityException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.pipelinepulse.crypto.Sha256;
+import java.nio.ByteBuffer;
 import java.security.Key;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import javax.crypto.SecretKey;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Issues and verifies access tokens (docs/jwt.md). The key ring {@link SecretName#JWT_KEYS} is read at
  * every use, so a rotated ring takes effect without a restart.
+ *
+ * <p>Verified tokens are remembered (docs/jwt.md, "Verified-token cache"): a bounded Caffeine cache keyed by the
+ * SHA-256 of the token holds what its verification found, together with the key ring it was verified with. A token
+ * seen again is answered from there while the ring is the same and the clock has not reached its {@code exp};
+ * past that, or with another ring, it is verified in full again. The session's revocation is checked on every
+ * call, cached or not.
  */
 @Component
 class JwtAccessTokens implements AccessTokenVerifier {
@@ -42,6 +58,11 @@ class JwtAccessTokens implements AccessTokenVerifier {
     private final Secrets secrets;
     private final SessionProperties properties;
     private final SessionRevocations revocations;
+    private final Clock clock;
+    /** Null when the cache is off (size 0). */
+    private final Cache<ByteBuffer, Verified> verified;
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder fullVerifications = new LongAdder();
 
     /**
      * The parser for the key ring as it was last read. Parsing the ring and building a parser cost about a fifth of
@@ -58,10 +79,31 @@ class JwtAccessTokens implements AccessTokenVerifier {
         }
     }
 
+    /** What a full verification of one token found, and with which key ring. */
+    private record Verified(RingParser ring, AccessTokenClaims claims) {
+    }
+
+    @Autowired
+    JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations,
+            ObjectProvider<Clock> clock) {
+        this(secrets, properties, revocations, clock.getIfAvailable(Clock::systemUTC));
+    }
+
     JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations) {
+        this(secrets, properties, revocations, Clock.systemUTC());
+    }
+
+    JwtAccessTokens(Secrets secrets, SessionProperties properties, SessionRevocations revocations, Clock clock) {
         this.secrets = secrets;
         this.properties = properties;
         this.revocations = revocations;
+        this.clock = clock;
+        int size = properties.verifiedTokenCacheSize();
+        this.verified = size == 0 ? null : Caffeine.newBuilder().maximumSize(size)
+                // Frees an entry once its token expired; whether an entry may be used is decided by the clock, below.
+                .expireAfter(Expiry.creating((ByteBuffer key, Verified value) ->
+                        positive(Duration.between(clock.instant(), value.claims().expiresAt()))))
+                .build();
     }
 
     /** A signed access token and its lifetime. */
@@ -101,7 +143,46 @@ class JwtAccessTokens implements AccessTokenVerifier {
             throw new InvalidAccessTokenException("malformed");
         }
         // Outside the try: a broken key ring is a server fault, not a malformed token.
-        JwtParser parser = parser();
+        RingParser ring = ringParser();
+        ByteBuffer key = verified == null ? null : ByteBuffer.wrap(Sha256.of(compactToken));
+        Verified known = key == null ? null : verified.asMap().get(key);
+        AccessTokenClaims claims;
+        if (known != null && known.ring() == ring && clock.instant().isBefore(known.claims().expiresAt())) {
+            claims = known.claims();
+            cacheHits.increment();
+        } else {
+            fullVerifications.increment();
+            claims = verifyInFull(ring.parser(), compactToken);
+            if (key != null && clock.instant().isBefore(claims.expiresAt())) {
+                verified.put(key, new Verified(ring, claims));
+            }
+        }
+        if (revocations.isRevoked(claims.sessionId())) {
+            throw new InvalidAccessTokenException("session_revoked");
+        }
+        return claims;
+    }
+
+    /** Verified tokens held now (after pending evictions); for tests. */
+    long cachedTokens() {
+        if (verified == null) {
+            return 0;
+        }
+        verified.cleanUp();
+        return verified.estimatedSize();
+    }
+
+    /** How often a token was answered from the cache. */
+    long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** How often a token was verified in full (signature, JSON, claims), successfully or not. */
+    long fullVerifications() {
+        return fullVerifications.sum();
+    }
+
+    private AccessTokenClaims verifyInFull(JwtParser parser, String compactToken) {
         Claims claims;
         try {
             claims = parser.parseSignedClaims(compactToken).getPayload();
@@ -126,17 +207,15 @@ class JwtAccessTokens implements AccessTokenVerifier {
         } catch (JwtException | IllegalArgumentException e) {
             throw new InvalidAccessTokenException("malformed");
         }
-        AccessTokenClaims verified = toClaims(claims);
-        if (verified.issuedAt().isAfter(Instant.now().plus(properties.clockSkew()))) {
+        AccessTokenClaims result = toClaims(claims);
+        // iat against the machine's own time: a token is never issued in the future of the instance verifying it.
+        if (result.issuedAt().isAfter(Instant.now().plus(properties.clockSkew()))) {
             throw new InvalidAccessTokenException("not_yet_valid");
         }
-        if (revocations.isRevoked(verified.sessionId())) {
-            throw new InvalidAccessTokenException("session_revoked");
-        }
-        return verified;
+        return result;
     }
 
-    private JwtParser parser() {
+    private RingParser ringParser() {
         String text = secrets.require(SecretName.JWT_KEYS);
         RingParser current = ringParser;
         if (current == null || !current.ringText().equals(text)) {
@@ -145,11 +224,21 @@ class JwtAccessTokens implements AccessTokenVerifier {
                     .requireIssuer(ISSUER)
                     .requireAudience(properties.audience())
                     .clockSkewSeconds(properties.clockSkew().toSeconds())
+                    // exp and nbf by the application's clock, the one the cache goes by.
+                    .clock(() -> Date.from(clock.instant()))
                     .build();
             current = new RingParser(text, parser);
             ringParser = current;
+            if (verified != null) {
+                // Entries of the old ring are never used again (they name it); this only frees them.
+                verified.invalidateAll();
+            }
         }
-        return current.parser();
+        return current;
+    }
+
+    private static Duration positive(Duration duration) {
+        return duration.isNegative() ? Duration.ZERO : duration;
     }
 
     private static String claimReason(String claim) {

@@ -2,9 +2,12 @@ package com.pipelinepulse.session;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.validation.annotation.Validated;
 
@@ -18,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  *                             (concurrent tabs refreshing at the same moment)
  * @param clockSkew            tolerance for {@code exp}, {@code nbf} and {@code iat} when verifying JWTs
  * @param audience             the JWT {@code aud} this API issues and accepts
+ * @param verifiedTokenCacheSize how many verified access tokens each instance remembers (docs/jwt.md,
+ *                             "Verified-token cache"); 0 turns the cache off
  */
 @Validated
 @ConfigurationProperties("pipelinepulse.session")
@@ -27,5 +32,19 @@ record SessionProperties(
         @NotNull Duration absoluteLifetime,
         @NotNull Duration refreshGraceWindow,
         @NotNull Duration clockSkew,
-        @NotBlank String audience) {
+        @NotBlank String audience,
+        @DefaultValue("10000") @PositiveOrZero int verifiedTokenCacheSize) {
+
+    static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
+    @ConstructorBinding
+    SessionProperties {
+    }
+
+    /** The settings with the default cache size. */
+    SessionProperties(Duration accessTokenLifetime, Duration idleTimeout, Duration absoluteLifetime,
+            Duration refreshGraceWindow, Duration clockSkew, String audience) {
+        this(accessTokenLifetime, idleTimeout, absoluteLifetime, refreshGraceWindow, clockSkew, audience,
+                DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+    }
 }

@@ -92,6 +92,13 @@ class LayeredSecretsAwsTests {
         assertThat(source(health, SecretName.ZOHO_CLIENT_ID)).isEqualTo("missing");
         assertThat(detail(health, SecretName.JWT_KEYS)).containsKey("age");
         assertThat(health.toString()).doesNotContain(awsJwt, awsPassword, awsZohoSecret, awsEncryption);
+
+        // ASVS 13.3.2: the service only reads (GetSecretValue), and only its own environment's secrets: what the
+        // documented IAM policy (deployment.md) grants, and nothing it would need more rights for.
+        assertThat(aws.server().getAllServeEvents()).isNotEmpty().allSatisfy(served -> {
+            assertThat(served.getRequest().getHeader("X-Amz-Target")).isEqualTo("secretsmanager.GetSecretValue");
+            assertThat(served.getRequest().getBodyAsString()).containsPattern("\"SecretId\"\\s*:\\s*\"pipeline-pulse/test/");
+        });
     }
 
     @ParameterizedTest

@@ -87,8 +87,20 @@ public final class ZohoCrmPipeline implements ResponseDefinitionTransformerV2 {
     public record Call(String endpoint, Integer page, String pageToken, String ifModifiedSince, int status) {
     }
 
-    /** A fault a Deals page answers with (once per queued fault). */
-    public record Fault(int status, String body, Long retryAfterSeconds, int delayMillis) {
+    /**
+     * A fault a Deals page answers with (once per queued fault); {@code before}, when set, runs just before the page
+     * is served (e.g. a user changing a deal in Zoho while a sync reads it).
+     */
+    public record Fault(int status, String body, Long retryAfterSeconds, int delayMillis, Runnable before) {
+
+        public Fault(int status, String body, Long retryAfterSeconds, int delayMillis) {
+            this(status, body, retryAfterSeconds, delayMillis, null);
+        }
+
+        /** The normal answer, after {@code change} happened in Zoho. */
+        public static Fault after(Runnable change) {
+            return new Fault(0, null, null, 0, change);
+        }
 
         /** HTTP 429 {@code TOO_MANY_REQUESTS} with {@code Retry-After}. */
         public static Fault tooManyRequests(long retryAfterSeconds) {
@@ -429,6 +441,9 @@ public final class ZohoCrmPipeline implements ResponseDefinitionTransformerV2 {
         if (fault != null && fault.status() != 0) {
             return answer("Deals", pageParam == null ? null : page, token, ifModifiedSince, fault.status(),
                     fault.body(), fault.retryAfterSeconds(), fault.delayMillis());
+        }
+        if (fault != null && fault.before() != null) {
+            fault.before().run();
         }
         int delay = fault == null ? 0 : fault.delayMillis();
         Instant since = parse(ifModifiedSince);

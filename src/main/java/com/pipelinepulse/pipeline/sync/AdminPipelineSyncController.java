@@ -71,7 +71,9 @@ class AdminPipelineSyncController {
         List<RunView> recent = runs.recent(20).stream().map(RunView::of).toList();
         return new SyncStatusView(snapshot.syncUserId() == null ? null : account(snapshot.syncUserId()),
                 snapshot.syncUserId() == null, recent.stream().anyMatch(r -> SyncOutcome.RUNNING.id().equals(r.outcome())),
-                new CursorView(snapshot.modifiedCursor(), snapshot.deletedCursor()), snapshot.lastFullSyncAt(),
+                new CursorView(snapshot.modifiedCursor(), snapshot.deletedCursor(),
+                        snapshot.fullPassId() == null ? null : new FullPassView(snapshot.fullPassId(),
+                                snapshot.fullPassCursor())), snapshot.lastFullSyncAt(),
                 properties.scheduled() ? properties.syncInterval().toSeconds() : 0,
                 sync.nextScheduledRun().orElse(null), properties.reportingCurrency(), recent);
     }
@@ -185,17 +187,23 @@ class AdminPipelineSyncController {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record CursorView(Instant modified, Instant deleted) {
+    record CursorView(Instant modified, Instant deleted, FullPassView fullPass) {
+    }
+
+    /** A full pass under way (a full run stopped before its end): the next full run resumes it after {@code cursor}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record FullPassView(UUID id, Instant cursor) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record RunView(UUID runId, String mode, String trigger, Instant startedAt, Instant finishedAt, String outcome,
-            int fetched, int upserted, int deleted, int pages, int zohoCalls, Instant retryAfter, String error) {
+            int fetched, int upserted, int deleted, int pages, int zohoCalls, int unconverted, int reconverted,
+            int regionChanged, Instant retryAfter, String error) {
 
         static RunView of(SyncRun r) {
             return new RunView(r.id(), r.mode(), r.trigger(), r.startedAt(), r.finishedAt(), r.outcome(),
-                    r.fetched(), r.upserted(), r.deleted(), r.pages(), r.zohoCalls(), r.retryAfter(),
-                    r.errorDetail());
+                    r.fetched(), r.upserted(), r.deleted(), r.pages(), r.zohoCalls(), r.unconverted(),
+                    r.reconverted(), r.regionChanged(), r.retryAfter(), r.errorDetail());
         }
     }
 }

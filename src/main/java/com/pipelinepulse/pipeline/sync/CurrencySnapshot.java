@@ -51,6 +51,25 @@ public record CurrencySnapshot(Long id, Instant takenAt, String homeCurrency, Ma
     public record Conversion(String reportingCurrency, BigDecimal reportingRate, String homeCurrency,
             Map<String, BigDecimal> exchangeRates, Long snapshotId) {
 
+        /**
+         * What the amounts converted with this conversion depend on, as canonical JSON text (stored as
+         * {@code pipeline_sync_state.conversion_basis}): the reporting currency and rate, the home currency and the
+         * snapshot's rates (for deals without their own {@code Exchange_Rate}); not the snapshot id, so that an
+         * unchanged set of rates is the same basis. ISO codes are [A-Z]{3}, rates plain decimals: no escaping.
+         */
+        public String basis() {
+            StringBuilder rates = new StringBuilder();
+            new TreeMap<>(exchangeRates).forEach((code, rate) -> rates.append(rates.isEmpty() ? "" : ",")
+                    .append('"').append(code).append("\":\"").append(plain(rate)).append('"'));
+            return "{\"reporting_currency\":\"" + reportingCurrency + "\",\"reporting_rate\":\""
+                    + plain(reportingRate) + "\",\"home_currency\":" + (homeCurrency == null ? "null"
+                    : "\"" + homeCurrency + "\"") + ",\"rates\":{" + rates + "}}";
+        }
+
+        private static String plain(BigDecimal value) {
+            return value.stripTrailingZeros().toPlainString();
+        }
+
         /** No org currencies known: amounts are taken as they are and labelled with {@code reportingCurrency}. */
         public static Conversion identity(String reportingCurrency) {
             return new Conversion(reportingCurrency.trim().toUpperCase(Locale.ROOT), BigDecimal.ONE, null, Map.of(),

@@ -21,7 +21,8 @@ import java.util.Locale;
  *   mapping does not name, {@code UNASSIGNED};</li>
  *   <li>{@code amount_reporting = round2(Amount / Exchange_Rate × rate(R))}, computed as
  *   {@code Amount × rate(R) / Exchange_Rate} with one rounding (2 decimals, half-even); 0 without an amount.
- *   A deal without {@code Exchange_Rate} uses 1 in the home currency, else the snapshot's rate of its currency;
+ *   A deal without {@code Exchange_Rate} uses 1 in the home currency, else the snapshot's rate of its currency,
+ *   else (no known rate) it is {@code unconverted}: 0, flagged and counted, never converted at a made-up rate;
  *   {@code weighted_amount_reporting = round2(amount_reporting × Probability / 100)} (no probability: 0);</li>
  *   <li>O2R phase: the furthest milestone reached: invoice {@code 4}, PO {@code 3}, proposal {@code 2}, none
  *   {@code 1}; realized when the revenue-recognition date is set.</li>
@@ -62,8 +63,11 @@ public final class DealDerivation {
         Integer probability = probability(record.get("Probability"));
         String currency = isoCode(text(record, "Currency"));
         BigDecimal amount = decimal(record.get("Amount"));
-        BigDecimal exchangeRate = exchangeRate(decimal(record.get("Exchange_Rate")), currency, conversion);
-        BigDecimal amountReporting = amount == null ? money(BigDecimal.ZERO)
+        BigDecimal onDeal = decimal(record.get("Exchange_Rate"));
+        boolean rateOnDeal = onDeal != null && onDeal.signum() > 0;
+        BigDecimal exchangeRate = rateOnDeal ? onDeal : exchangeRate(currency, conversion);
+        boolean unconverted = amount != null && exchangeRate == null;
+        BigDecimal amountReporting = amount == null || unconverted ? money(BigDecimal.ZERO)
                 : amount.multiply(conversion.reportingRate()).divide(exchangeRate, 2, RoundingMode.HALF_EVEN);
         BigDecimal weighted = probability == null ? money(BigDecimal.ZERO)
                 : amountReporting.multiply(BigDecimal.valueOf(probability)).divide(HUNDRED, 2, RoundingMode.HALF_EVEN);
@@ -80,11 +84,11 @@ public final class DealDerivation {
         return new DerivedDeal(id, limit(text(record, "Deal_Name"), 255), text(account, "id"),
                 limit(text(account, "name"), 255), ownerId, limit(text(owner, "name"), 255), limit(ownerEmail, 320),
                 limit(stage, 120), status(stage), probability, date(record.get("Closing_Date")), currency, amount,
-                exchangeRate, amountReporting, weighted, conversion.reportingCurrency(), conversion.snapshotId(),
+                exchangeRate == null ? BigDecimal.ONE : exchangeRate, amountReporting, weighted, conversion.reportingCurrency(), conversion.snapshotId(),
                 region(record.get(properties.regionField()), ownerId, ownerEmail, owners),
                 limit(text(record, "Forecast_Category__s"), 120), proposal, po, kickoff, invoice, payment, recognised,
                 phase, recognised != null, timestamp(record.get("Created_Time")),
-                timestamp(record.get("Modified_Time")), record);
+                timestamp(record.get("Modified_Time")), record, rateOnDeal, unconverted);
     }
 
     String status(String stage) {
@@ -99,11 +103,17 @@ public final class DealDerivation {
     }
 
     private String region(JsonNode field, String ownerId, String ownerEmail, OwnerRegions owners) {
+        return fieldRegion(field).orElseGet(() -> owners.regionOf(ownerId, ownerEmail).orElse(UNASSIGNED));
+    }
+
+    /**
+     * The region a region-field value gives on its own: the mapped region, {@code UNASSIGNED} for a value the
+     * mapping does not name, or empty when the field is empty (the owner's region then decides).
+     */
+    java.util.Optional<String> fieldRegion(JsonNode field) {
         String value = regionValue(field);
-        if (value != null) {
-            return regions.regionOf(value).orElse(UNASSIGNED);
-        }
-        return owners.regionOf(ownerId, ownerEmail).orElse(UNASSIGNED);
+        return value == null ? java.util.Optional.empty()
+                : java.util.Optional.of(regions.regionOf(value).orElse(UNASSIGNED));
     }
 
     /** A picklist gives text, a lookup an object with a name, a multi-select an array: its first value. */
@@ -118,15 +128,17 @@ public final class DealDerivation {
         return value == null || value.isBlank() || "-None-".equals(value.trim()) ? null : value.trim();
     }
 
-    private static BigDecimal exchangeRate(BigDecimal onDeal, String currency, Conversion conversion) {
-        if (onDeal != null && onDeal.signum() > 0) {
-            return onDeal;
-        }
-        if (currency == null || currency.equals(conversion.homeCurrency())) {
+    /**
+     * The rate of a deal without its own {@code Exchange_Rate}: 1 in the home currency (or without a currency, or
+     * when no org currencies are known at all), else the snapshot's rate of its currency; null when the currency
+     * has no known rate (e.g. {@code XXX}, or a currency the org no longer lists).
+     */
+    static BigDecimal exchangeRate(String currency, Conversion conversion) {
+        if (currency == null || conversion.homeCurrency() == null || currency.equals(conversion.homeCurrency())) {
             return BigDecimal.ONE;
         }
         BigDecimal fromSnapshot = conversion.exchangeRates().get(currency);
-        return fromSnapshot != null && fromSnapshot.signum() > 0 ? fromSnapshot : BigDecimal.ONE;
+        return fromSnapshot != null && fromSnapshot.signum() > 0 ? fromSnapshot : null;
     }
 
     private static BigDecimal money(BigDecimal value) {

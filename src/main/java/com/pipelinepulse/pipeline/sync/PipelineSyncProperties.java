@@ -1,9 +1,12 @@
 package com.pipelinepulse.pipeline.sync;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,12 +26,16 @@ import org.springframework.validation.annotation.Validated;
  * @param o2r               the O2R milestone date fields
  * @param syncInterval      how often the scheduled incremental run is due; {@code 0} turns it off
  * @param syncLockTimeout   how long the sync lock outlives the last stored page of a run whose instance died
+ * @param maxFullSyncDeletionShare the largest share of live deals (0..1, default {@code 0.2}) a full run may mark
+ *                          deleted; a full run that would mark more (e.g. Zoho answered a truncated list) deletes
+ *                          nothing and ends {@code failed}. {@code 1} turns the guard off
  */
 @Validated
 @ConfigurationProperties("pipelinepulse.pipeline")
 public record PipelineSyncProperties(@NotBlank @Pattern(regexp = "[A-Za-z]{3}") String reportingCurrency,
         @NotBlank String regionField, List<String> wonStages, List<String> lostStages, @Valid O2r o2r,
-        @NotNull Duration syncInterval, @NotNull Duration syncLockTimeout) {
+        @NotNull Duration syncInterval, @NotNull Duration syncLockTimeout,
+        @DecimalMin("0") @DecimalMax("1") BigDecimal maxFullSyncDeletionShare) {
 
     public PipelineSyncProperties {
         reportingCurrency = reportingCurrency == null ? "SGD" : reportingCurrency.trim().toUpperCase(Locale.ROOT);
@@ -38,11 +45,15 @@ public record PipelineSyncProperties(@NotBlank @Pattern(regexp = "[A-Za-z]{3}") 
         o2r = o2r == null ? new O2r(null) : o2r;
         syncInterval = syncInterval == null ? Duration.ofMinutes(15) : syncInterval;
         syncLockTimeout = syncLockTimeout == null ? Duration.ofMinutes(5) : syncLockTimeout;
+        maxFullSyncDeletionShare = maxFullSyncDeletionShare == null ? DEFAULT_MAX_FULL_SYNC_DELETION_SHARE
+                : maxFullSyncDeletionShare;
     }
+
+    public static final BigDecimal DEFAULT_MAX_FULL_SYNC_DELETION_SHARE = new BigDecimal("0.2");
 
     /** The settings' defaults (PIPELINE.md). */
     public static PipelineSyncProperties defaults() {
-        return new PipelineSyncProperties(null, null, null, null, null, null, null);
+        return new PipelineSyncProperties(null, null, null, null, null, null, null, null);
     }
 
     /** The scheduled run is on. */

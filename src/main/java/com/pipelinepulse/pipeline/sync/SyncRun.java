@@ -9,5 +9,5 @@ import java.util.UUID;
  */
 record SyncRun(UUID id, String mode, String trigger, UUID requestedBy, String instance, Instant startedAt,
         Instant heartbeatAt, Instant finishedAt, String outcome, int fetched, int upserted, int deleted, int pages,
-        int zohoCalls, Instant retryAfter, String errorDetail) {
+        int zohoCalls, Instant retryAfter, String errorDetail, int unconverted, int reconverted, int regionChanged) {
 }

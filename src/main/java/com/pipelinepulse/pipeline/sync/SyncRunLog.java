@@ -21,6 +21,12 @@ class SyncRunLog {
         int deleted;
         int pages;
         int zohoCalls;
+        /** Deals stored without a known exchange rate (counted with 0). */
+        int unconverted;
+        /** Stored deals re-converted because the conversion basis changed. */
+        int reconverted;
+        /** Stored deals whose region was re-derived to another one (mapping or owner changed). */
+        int regionChanged;
     }
 
     private final JdbcClient jdbc;
@@ -52,7 +58,8 @@ class SyncRunLog {
                 rs.getObject("requested_by", UUID.class), rs.getString("instance"), instant(rs, "started_at"),
                 instant(rs, "heartbeat_at"), instant(rs, "finished_at"), rs.getString("outcome"), rs.getInt("fetched"),
                 rs.getInt("upserted"), rs.getInt("deleted"), rs.getInt("pages"), rs.getInt("zoho_calls"),
-                instant(rs, "retry_after"), rs.getString("error_detail"));
+                instant(rs, "retry_after"), rs.getString("error_detail"), rs.getInt("unconverted"),
+                rs.getInt("reconverted"), rs.getInt("region_changed"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -62,22 +69,28 @@ class SyncRunLog {
     void progress(UUID runId, Counters counters) {
         jdbc.sql("""
                 update pipeline_sync_run set fetched = :fetched, upserted = :upserted, deleted = :deleted,
-                       pages = :pages, zoho_calls = :calls, heartbeat_at = now()
+                       pages = :pages, zoho_calls = :calls, unconverted = :unconverted, reconverted = :reconverted,
+                       region_changed = :regionChanged, heartbeat_at = now()
                  where id = :id""")
                 .param("fetched", counters.fetched).param("upserted", counters.upserted)
                 .param("deleted", counters.deleted).param("pages", counters.pages)
-                .param("calls", counters.zohoCalls).param("id", runId).update();
+                .param("calls", counters.zohoCalls).param("unconverted", counters.unconverted)
+                .param("reconverted", counters.reconverted).param("regionChanged", counters.regionChanged)
+                .param("id", runId).update();
     }
 
     void finish(UUID runId, Counters counters, SyncOutcome outcome, Instant retryAfter, String errorDetail) {
         jdbc.sql("""
                 update pipeline_sync_run set fetched = :fetched, upserted = :upserted, deleted = :deleted,
-                       pages = :pages, zoho_calls = :calls, heartbeat_at = now(), finished_at = now(),
+                       pages = :pages, zoho_calls = :calls, unconverted = :unconverted, reconverted = :reconverted,
+                       region_changed = :regionChanged, heartbeat_at = now(), finished_at = now(),
                        outcome = :outcome, retry_after = :retryAfter, error_detail = :error
                  where id = :id""")
                 .param("fetched", counters.fetched).param("upserted", counters.upserted)
                 .param("deleted", counters.deleted).param("pages", counters.pages)
-                .param("calls", counters.zohoCalls).param("outcome", outcome.id())
+                .param("calls", counters.zohoCalls).param("unconverted", counters.unconverted)
+                .param("reconverted", counters.reconverted).param("regionChanged", counters.regionChanged)
+                .param("outcome", outcome.id())
                 .param("retryAfter", SyncState.utc(retryAfter))
                 .param("error", errorDetail == null ? null
                         : errorDetail.substring(0, Math.min(1000, errorDetail.length())))

@@ -10,6 +10,7 @@ import com.pipelinepulse.zoho.ZohoCrmClient;
 import com.pipelinepulse.zoho.ZohoCrmClient.CrmResponse;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException;
 import io.github.resilience4j.retry.Retry;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,8 @@ final class SyncRunner {
     /** Zoho refuses {@code page} beyond the 2,000th record. */
     static final int PAGE_PARAMETER_LIMIT = 2000;
     static final Duration DEFAULT_THROTTLE_WAIT = Duration.ofSeconds(60);
+    /** How often one run reads Deals again because deals moved during the read, before it gives up. */
+    static final int MAX_REWALKS = 3;
     static final DateTimeFormatter IF_MODIFIED_SINCE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx");
 
     private final ZohoCrmClient crm;
@@ -164,36 +167,140 @@ final class SyncRunner {
             }
             Conversion conversion = currencies();
             OwnerRegions owners = regions.ownerRegions();
-            deals(mode == SyncMode.INCREMENTAL ? start.modifiedCursor() : null, conversion, owners);
+            if (mode == SyncMode.INCREMENTAL) {
+                deals(start.modifiedCursor(), conversion, owners, runId, false);
+            } else {
+                // A full pass that an earlier full run began resumes from its own cursor: the deals it received
+                // carry its id, and every deal changed since sorts after that cursor.
+                UUID pass = start.fullPassId();
+                if (pass == null) {
+                    pass = runId;
+                    UUID begun = pass;
+                    transactions.executeWithoutResult(tx -> state.startFullPass(begun));
+                } else {
+                    log.info("Pipeline sync {}: resuming full pass {} after {}", runId, pass, start.fullPassCursor());
+                }
+                deals(start.fullPassId() == null ? null : start.fullPassCursor(), conversion, owners, pass, true);
+                fullPass = pass;
+            }
+            rederiveRegions(owners);
             deletions(start.deletedCursor());
-            if (mode == SyncMode.FULL) {
-                transactions.executeWithoutResult(tx -> {
-                    counters.deleted += writer.markUnseenDeleted(runId);
-                    state.fullSyncCompleted();
-                    runLog.progress(runId, counters);
-                });
+            if (fullPass != null) {
+                endFullPass(fullPass);
             }
         }
 
+        private UUID fullPass;
+
+        /**
+         * Marks deleted every live deal the pass did not receive, unless that is more than
+         * {@code max-full-sync-deletion-share} of the live deals (a truncated answer must not empty the pipeline):
+         * then nothing is deleted, the pass is given up and the run fails saying why.
+         */
+        private void endFullPass(UUID pass) {
+            Boolean done = transactions.execute(tx -> {
+                long[] liveAndUnseen = writer.liveAndUnseen(pass);
+                long live = liveAndUnseen[0];
+                long unseen = liveAndUnseen[1];
+                if (unseen > 0 && BigDecimal.valueOf(unseen).compareTo(properties.maxFullSyncDeletionShare()
+                        .multiply(BigDecimal.valueOf(live))) > 0) {
+                    state.abandonFullPass();
+                    runLog.progress(runId, counters);
+                    refusedDeletion = "the full run would mark " + unseen + " of " + live + " live deals deleted, more "
+                            + "than pipelinepulse.pipeline.max-full-sync-deletion-share ("
+                            + properties.maxFullSyncDeletionShare().toPlainString() + "); nothing was deleted";
+                    return false;
+                }
+                counters.deleted += writer.markUnseenDeleted(pass);
+                state.fullSyncCompleted();
+                runLog.progress(runId, counters);
+                return true;
+            });
+            if (!Boolean.TRUE.equals(done)) {
+                throw new Failed(refusedDeletion);
+            }
+        }
+
+        private String refusedDeletion;
+
+        /** The region of every stored deal, again: the mapping or an owner's region may have changed. */
+        private void rederiveRegions(OwnerRegions owners) {
+            transactions.executeWithoutResult(tx -> {
+                int changed = writer.rederiveRegions(properties.regionField(), derivation::fieldRegion, owners);
+                if (changed > 0) {
+                    counters.regionChanged += changed;
+                    runLog.progress(runId, counters);
+                }
+            });
+        }
+
+        /**
+         * Reads and stores the org currencies; when the resulting conversion basis differs from the one the stored
+         * amounts were converted with (new rates, another reporting currency), re-converts every stored deal in
+         * the same transaction that records the new basis: the stored amounts never mix two bases.
+         */
         private Conversion currencies() {
             CrmResponse answer = call("/crm/v8/org/currencies", Map.of(), Map.of());
             Optional<CurrencySnapshot> read = answer.status() == 200 ? CurrencySnapshots.parse(answer.body())
                     : Optional.empty();
-            if (read.isPresent()) {
-                CurrencySnapshot stored = transactions.execute(tx -> snapshots.save(read.get(), runId));
-                return stored.conversionTo(properties.reportingCurrency());
+            if (read.isEmpty()) {
+                // A single-currency org has no currencies to list: keep the last snapshot, if any.
+                log.info("Pipeline sync {}: Zoho listed no org currencies (HTTP {}, {}); using the latest snapshot",
+                        runId, answer.status(), answer.zohoError());
             }
-            // A single-currency org has no currencies to list: keep the last snapshot, if any.
-            log.info("Pipeline sync {}: Zoho listed no org currencies (HTTP {}, {}); using the latest snapshot",
-                    runId, answer.status(), answer.zohoError());
-            return snapshots.latest().map(s -> s.conversionTo(properties.reportingCurrency()))
-                    .orElseGet(() -> Conversion.identity(properties.reportingCurrency()));
+            return transactions.execute(tx -> {
+                Conversion conversion = read.map(r -> snapshots.save(r, runId))
+                        .or(snapshots::latest)
+                        .map(s -> s.conversionTo(properties.reportingCurrency()))
+                        .orElseGet(() -> Conversion.identity(properties.reportingCurrency()));
+                String basis = conversion.basis();
+                if (!state.conversionBasisIs(basis)) {
+                    int reconverted = writer.reconvert(conversion);
+                    state.conversionBasis(basis);
+                    counters.reconverted += reconverted;
+                    runLog.progress(runId, counters);
+                    log.info("Pipeline sync {}: conversion basis now {}; {} stored deals re-converted", runId, basis,
+                            reconverted);
+                }
+                return conversion;
+            });
         }
 
-        private void deals(Instant since, Conversion conversion, OwnerRegions owners) {
+        /**
+         * Reads Deals after {@code since} to the end and stores them page by page. Offset paging over a list sorted
+         * by {@code Modified_Time} shifts when a deal this walk already read is changed in Zoho meanwhile: it moves
+         * to the end and the deal after each later page boundary slides onto an already-read page, unread. Such a
+         * move shows as a deal received again with a newer {@code Modified_Time} than this walk stored for it; the
+         * walk then reads again from that deal's former position ({@value #MAX_REWALKS} times at most), so that no
+         * slid deal is lost to the cursor or, in a full pass, marked deleted.
+         */
+        private void deals(Instant since, Conversion conversion, OwnerRegions owners, UUID seenBy,
+                boolean fullPassCursor) {
+            Instant from = since;
+            for (int walk = 0; ; walk++) {
+                Instant movedFrom = walk(from, conversion, owners, seenBy, fullPassCursor);
+                if (movedFrom == null) {
+                    return;
+                }
+                Instant again = movedFrom.minusSeconds(1);
+                if (walk == MAX_REWALKS) {
+                    transactions.executeWithoutResult(tx -> state.rewindCursors(again, fullPassCursor));
+                    throw new Failed("deals kept changing in Zoho while the sync read them; the next run reads "
+                            + "again from " + again);
+                }
+                log.info("Pipeline sync {}: deals changed in Zoho during the read; reading again from {}", runId,
+                        again);
+                from = again;
+            }
+        }
+
+        /** One walk over Deals after {@code since}; returns the earliest former position of a deal that moved. */
+        private Instant walk(Instant since, Conversion conversion, OwnerRegions owners, UUID seenBy,
+                boolean fullPassCursor) {
             Map<String, String> headers = ifModifiedSince(since);
             String fields = String.join(",", properties.dealFields());
             Pager pager = new Pager(true);
+            Instant movedFrom = null;
             while (true) {
                 Map<String, String> query = new LinkedHashMap<>();
                 query.put("fields", fields);
@@ -203,7 +310,7 @@ final class SyncRunner {
                 pager.addTo(query);
                 CrmResponse answer = call("/crm/v8/Deals", query, headers);
                 if (answer.status() == 304 || answer.status() == 204) {
-                    return;
+                    return movedFrom;
                 }
                 JsonNode data = records(answer, "Deals");
                 List<DerivedDeal> deals = new ArrayList<>(data.size());
@@ -218,18 +325,28 @@ final class SyncRunner {
                 }
                 boolean more = answer.body().path("info").path("more_records").asBoolean(false);
                 Instant cursor = greatest == null ? null : more ? greatest.minusSeconds(1) : greatest;
-                transactions.executeWithoutResult(tx -> {
+                int unconverted = (int) deals.stream().filter(DerivedDeal::unconverted).count();
+                Instant moved = transactions.execute(tx -> {
+                    Instant formerly = writer.movedSince(deals, seenBy, since);
                     counters.fetched += deals.size();
-                    counters.upserted += writer.upsert(deals, runId);
+                    counters.upserted += writer.upsert(deals, seenBy);
+                    counters.unconverted += unconverted;
                     counters.pages++;
                     if (cursor != null) {
                         state.advanceModifiedCursor(cursor);
+                        if (fullPassCursor) {
+                            state.advanceFullPass(cursor);
+                        }
                     }
                     runLog.progress(runId, counters);
+                    return formerly;
                 });
+                if (moved != null && (movedFrom == null || moved.isBefore(movedFrom))) {
+                    movedFrom = moved;
+                }
                 beat();
                 if (!more) {
-                    return;
+                    return movedFrom;
                 }
                 pager.next(answer.body().path("info"), deals.size());
             }

@@ -360,7 +360,7 @@ class PipelineSyncIntegrationTests {
     void aScheduledRunIsDueAnIntervalAfterTheLastRunStartedAndNotBeforeAThrottleEnds() throws Exception {
         fixture.crm.generate(20, 14L);
         PipelineSyncProperties every15Minutes = new PipelineSyncProperties(null, null, null, null, null,
-                java.time.Duration.ofMinutes(15), null);
+                java.time.Duration.ofMinutes(15), null, null);
         try (PipelineSync scheduler = new PipelineSync(runner, runLog, state, locks, every15Minutes, syncMetrics,
                 java.time.Clock.systemUTC(), "scheduler-test")) {
             // No run yet: due now.

@@ -254,6 +254,24 @@ class ZohoSignInAttackIntegrationTests {
         refusedByAllowList("us-contractor", "email_domain_not_allowed,org=4000000000000001");
     }
 
+    /**
+     * ASVS 10.5.2: the person is the Zoho account (ZUID) of the user-info answer; a CRM that names another ZUID as the
+     * token's user is not believed, and nothing is stored.
+     */
+    @Test
+    void aCrmCurrentUserWithAnotherZuidIsRefusedAndTheGrantRevoked() throws Exception {
+        StubMapping someoneElse = ZohoStandIn.server().stubFor(WireMock.get(urlPathEqualTo("/api/in/crm/v8/users"))
+                .atPriority(1).withHeader("Authorization", WireMock.containing("0000000000000000000000000000a004"))
+                .willReturn(okJson("{\"users\":[{\"id\":\"5000000000000000099\",\"zuid\":\"9000000099\","
+                        + "\"email\":\"someone.else@example.com\",\"full_name\":\"Someone Else\"}]}")));
+        try {
+            refusedAfterTheExchangeAndRevoked("in-viewer", "profile_unavailable");
+            assertThat(signInEvents(events).get(0).details()).containsEntry("detail", "crm_user_is_someone_else");
+        } finally {
+            ZohoStandIn.server().removeStub(someoneElse);
+        }
+    }
+
     private void refusedByAllowList(String key, String detail) throws Exception {
         refusedAfterTheExchangeAndRevoked(key, "not_allowed");
         assertThat(signInEvents(events).get(0).details()).containsEntry("detail", detail);

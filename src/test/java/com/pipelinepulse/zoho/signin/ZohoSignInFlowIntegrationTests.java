@@ -209,7 +209,10 @@ class ZohoSignInFlowIntegrationTests {
         assertThat((String) JsonPath.read(profile, "$.region")).isEqualTo(region);
         assertThat((List<String>) JsonPath.read(profile, "$.roles")).containsExactly("viewer");
 
-        assertThat(mvc.perform(TestSessions.logout(rotated)).andReturn().getResponse().getStatus()).isIn(200, 204);
+        MvcResult loggedOut = mvc.perform(TestSessions.logout(rotated)).andReturn();
+        assertThat(loggedOut.getResponse().getStatus()).isEqualTo(204);
+        assertThat(loggedOut.getResponse().getHeader("Set-Cookie")).startsWith(TestSessions.COOKIE + "=;")
+                .contains("Max-Age=0");
         assertThat(mvc.perform(TestSessions.refresh(rotated)).andReturn().getResponse().getStatus()).isEqualTo(401);
         assertThat(mvc.perform(get("/api/auth/me").header("Authorization", "Bearer " + accessToken)).andReturn()
                 .getResponse().getStatus()).isEqualTo(401);

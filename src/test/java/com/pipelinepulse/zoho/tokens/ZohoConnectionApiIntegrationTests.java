@@ -152,6 +152,31 @@ class ZohoConnectionApiIntegrationTests {
                 .andExpect(jsonPath("$.zoho_user.email").value("ada.admin@example.com"));
     }
 
+    /**
+     * ASVS 7.1.3 and 7.6.1: our session and the person's Zoho grant have lifetimes of their own. A grant Zoho no longer
+     * honours stops the Zoho features (409 with the sign-in URL) but not our session, and our session's refresh never
+     * asks Zoho anything.
+     */
+    @Test
+    void ourSessionGoesOnWithoutAskingZohoWhileTheZohoGrantNeedsSignInAgain() throws Exception {
+        SignedIn me = sessions.signIn(Role.VIEWER);
+        String zohoRefreshToken = ZohoConnectionRows.usAdminToken();
+        UUID connection = rows.insertExpired(me.user().id(), zohoRefreshToken);
+        jdbc.sql("update zoho_connection set status = 'REAUTH_REQUIRED' where id = ?").param(connection).update();
+
+        String refreshed = mvc.perform(TestSessions.refresh(me.refreshToken())).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        String bearer = "Bearer " + com.jayway.jsonpath.JsonPath.read(refreshed, "$.access_token");
+        mvc.perform(get("/api/auth/me").header(HttpHeaders.AUTHORIZATION, bearer)).andExpect(status().isOk())
+                .andExpect(jsonPath("$.user_id").value(me.user().id().toString()));
+        mvc.perform(post("/api/zoho/refresh").header(HttpHeaders.AUTHORIZATION, bearer))
+                .andExpect(status().isConflict())
+                .andExpect(jsonPath("$.type").value("urn:pipeline-pulse:problem:zoho-reauth-required"));
+
+        // Not even the 409 asked Zoho: the connection is known to need a sign-in.
+        standIn.verify(0, ZohoTokenManagerIntegrationTests.refreshRequests(zohoRefreshToken));
+    }
+
     @Test
     void aConnectionThatNeedsSignInAgainSaysSoAndIsNotCalled() throws Exception {
         SignedIn me = sessions.signIn(Role.MANAGER);

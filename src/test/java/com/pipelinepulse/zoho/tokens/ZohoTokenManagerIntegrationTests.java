@@ -364,6 +364,33 @@ class ZohoTokenManagerIntegrationTests {
         assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
     }
 
+    /**
+     * ASVS 16.3.4: a failing security control on the Zoho side (Zoho refuses our client) is logged at ERROR with the
+     * connection and Zoho's code, and the log carries neither the refresh token nor the client secret.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aRefreshZohoRefusesIsLoggedAsAnErrorWithoutTheTokenOrTheSecret(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        String refresh = ZohoConnectionRows.usAdminToken();
+        UUID connection = rows.insertExpired(sessions.user(Role.VIEWER).id(), refresh);
+        stub(post(urlEqualTo(TOKEN_PATH)).atPriority(1).withRequestBody(containing("refresh_token=" + refresh))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":\"invalid_client\"}")));
+        int start = output.getOut().length();
+
+        assertThatThrownBy(() -> tokens.accessToken(connection)).isInstanceOf(ApiProblemException.class);
+
+        String logged = output.getOut().substring(start);
+        assertThat(com.pipelinepulse.testsupport.LogCanaries.assertEveryLineIsJson(logged))
+                .filteredOn(line -> "ERROR".equals(line.path("level").asText()))
+                .extracting(line -> line.path("message").asText())
+                .contains("Zoho refused the token refresh of connection " + connection
+                        + " (invalid_client): check the Zoho client settings");
+        assertThat(logged).doesNotContain(refresh).doesNotContain(ZohoStandIn.clientSecret());
+        standIn.verify(1, refreshRequests(refresh));
+    }
+
     @Autowired
     ZohoHealthIndicator health;
 

@@ -36,8 +36,11 @@ import org.openjdk.jmh.annotations.State;
  * Issuing and verifying an access token three ways (docs/benchmarks.md):
  * <ul>
  * <li>{@code ours*}: {@link JwtAccessTokens} as the service runs it: the key ring is read from
- * {@link Secrets} and parsed at every call, a parser with the pinned-header key locator is built per call, and
- * verification checks the (in-memory) revocation map;</li>
+ * {@link Secrets} at every call (parsed, and the parser rebuilt, only when its text changed), and verification
+ * checks the (in-memory) revocation map. {@code oursVerify} presents the same token again and again, as a client
+ * does during its token's lifetime: after the first call it is answered from the verified-token cache (SHA-256 of
+ * the token, ring identity, exp against the clock, revocation). {@code oursVerifyUncached} is the same with the
+ * cache off (size 0): a full verification every time;</li>
  * <li>{@code jjwt*}: plain jjwt with the same header and claims, key and parser built once;</li>
  * <li>{@code floor*}: HMAC-SHA256 (javax.crypto, a reused {@link Mac}) over the same signing-input bytes, no JSON
  * and no Base64 decoding of the token: the cost below which no HS256 implementation can go.</li>
@@ -50,6 +53,7 @@ import org.openjdk.jmh.annotations.State;
 public class AccessTokenBenchmarks {
 
     private JwtAccessTokens ours;
+    private JwtAccessTokens oursUncached;
     private UserAccount user;
     private UUID sessionId;
     private String ourToken;
@@ -77,6 +81,9 @@ public class AccessTokenBenchmarks {
         listening.setAccessible(true);
         listening.setBoolean(revocations, true);
         ours = new JwtAccessTokens(secrets, properties, revocations);
+        oursUncached = new JwtAccessTokens(secrets, new SessionProperties(properties.accessTokenLifetime(),
+                properties.idleTimeout(), properties.absoluteLifetime(), properties.refreshGraceWindow(),
+                properties.clockSkew(), properties.audience(), 0), revocations);
         user = new UserAccount(UUID.randomUUID(), "4000000000001", "mia.manager@example.com", "Mia Manager", "AMER",
                 Role.MANAGER, true);
         sessionId = UUID.randomUUID();
@@ -102,6 +109,11 @@ public class AccessTokenBenchmarks {
     @Benchmark
     public AccessTokenClaims oursVerify() {
         return ours.verify(ourToken);
+    }
+
+    @Benchmark
+    public AccessTokenClaims oursVerifyUncached() {
+        return oursUncached.verify(ourToken);
     }
 
     @Benchmark
