@@ -218,13 +218,20 @@ wait_for_stand_in() {
 
 # prod_start_api <name> <API port> <management port> <db> [NAME=value...]: starts ${out}/app.jar in production mode on
 # 127.0.0.1 with the run's secrets, database roles and (when stand_in is set) the stand-in; extra environment entries
-# after the database (e.g. PP_PIPELINE_SYNC_INTERVAL=0). Uses java_opts (a string of JVM options), db_pool
+# after the database (e.g. PP_PIPELINE_SYNC_INTERVAL=0). Uses java_opts (a string of JVM options; a leading word
+# "dockerfile" stands for the JAVA_TOOL_OPTIONS the Dockerfile ships, so PERF_JAVA_OPTS=dockerfile measures those), db_pool
 # (PP_DATABASE_POOL_SIZE, default 10 as shipped), ratelimit_args and PERF_APP_ARGS (more jar arguments). Sets app_pid;
 # the log is ${out}/app-<name>.log (one JSON object a line).
 prod_start_api() {
   local name="$1" port="$2" management="$3" db="$4"
   shift 4
-  local zoho=()
+  local zoho=() jvm="${java_opts}" shipped
+  if [[ "${jvm}" == dockerfile* ]]; then
+    shipped="$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' Dockerfile)"
+    [[ -n "${shipped}" ]] || die "PERF_JAVA_OPTS=dockerfile, but the Dockerfile has no line ENV JAVA_TOOL_OPTIONS=\"...\""
+    jvm="${shipped}${jvm#dockerfile}"
+  fi
+  say "API ${name}: JVM options ${jvm}"
   [[ -n "${stand_in:-}" ]] && zoho=("PP_ZOHO_ACCOUNTS_URL=${stand_in}" "PP_ZOHO_DATA_CENTERS=$(stand_in_data_centers "${stand_in}")")
   # shellcheck disable=SC2086
   env PP_DATABASE_URL="jdbc:postgresql://${pg_host}:${pg_port}/${db}?currentSchema=pipelinepulse" \
@@ -237,7 +244,7 @@ prod_start_api() {
     PP_CORS_ALLOWED_ORIGINS="${spa_origin}" PP_ADMIN_EMAILS=ada.admin@example.com \
     PP_ZOHO_ALLOWED_ORGS=4000000000000001 PP_ALLOWED_EMAIL_DOMAINS=example.com \
     SERVER_PORT="${port}" MANAGEMENT_SERVER_PORT="${management}" "${zoho[@]}" "$@" \
-    java ${java_opts} "${trust_opts[@]}" -jar "${out}/app.jar" --server.address=127.0.0.1 \
+    java ${jvm} "${trust_opts[@]}" -jar "${out}/app.jar" --server.address=127.0.0.1 \
     --management.server.address=127.0.0.1 "${ratelimit_args[@]}" ${PERF_APP_ARGS:-} >"${out}/app-${name}.log" 2>&1 &
   app_pid=$!
 }

@@ -27,7 +27,8 @@
 # server's hot paths before anything is measured; 90), PERF_REFRESH_CHAINS (token chains per refresh run, 200),
 # PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
 # PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_APP_ARGS (more jar arguments),
-# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
+# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (the API's JVM options,
+# -Xms512m -Xmx512m; "dockerfile": the JAVA_TOOL_OPTIONS the Dockerfile ships, for issue 18's RSS with shipped settings),
 # PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres, a
 # superuser), PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
 # Output: $PERF_OUT/results.tsv (one line per scenario: scenario rps p50_ms p90_ms p99_ms p999_ms max_ms errors
@@ -121,18 +122,26 @@ say "ready; RSS $(ps -o rss= -p "${app_pid}" | tr -d ' ') kB"
 work="${out}/work"
 mkdir -p "${work}"
 
-needs_sessions=false
-for s in "${scenarios[@]}"; do [[ "${s}" == me || "${s}" == refresh || "${s}" == soak ]] && needs_sessions=true; done
-(( jit_warmup > 0 )) && needs_sessions=true # the JIT warm-up drives me and refresh too
-if ${needs_sessions}; then
-  per_set=$((connections * 2))
-  say "signing in $((chains * 2 + per_set + 4)) sessions with curl (${per_set} for the JIT warm-up, ${chains} for the refresh warm-up, ${chains} for the measured refresh run, 4 for me)"
+# Only the sessions this run's scenarios use: refresh chains for refresh and soak, access tokens for me, soak and
+# the JIT warm-up, and chains of its own for the JIT warm-up.
+needs_chains=false needs_access=false
+for s in "${scenarios[@]}"; do
+  case "${s}" in refresh) needs_chains=true ;; me) needs_access=true ;; soak) needs_chains=true needs_access=true ;; esac
+done
+(( jit_warmup > 0 )) && needs_access=true
+per_set=$((connections * 2))
+if ${needs_chains}; then
+  say "signing in $((chains * 2)) sessions with curl: ${chains} chains for the refresh warm-up, ${chains} others for the measured run"
   make_sessions "${chains}" "${work}/refresh-warmup.txt"
   make_sessions "${chains}" "${work}/refresh-run.txt"
+fi
+if ${needs_access}; then
   make_access_tokens 4 "${work}/me-access.txt"
+  say "4 access tokens for me"
+fi
+if (( jit_warmup > 0 )); then
+  say "signing in ${per_set} sessions with curl for the JIT warm-up"
   make_sessions "${per_set}" "${work}/jit-warmup.txt"
-  # The refresh-run and refresh-warmup chains are disjoint: each wrk run starts from tokens nobody has used.
-  say "sessions ready: $(wc -l <"${work}/refresh-run.txt") + $(wc -l <"${work}/refresh-warmup.txt") refresh chains, $(wc -l <"${work}/me-access.txt") access tokens"
 fi
 
 # The Java drivers trust the stand-in (SignInLoad reads its page); prod_init exported PERF_ORIGIN and PERF_PUBLIC_API.
@@ -334,7 +343,7 @@ awk -F'\t' 'NR > 1 {
 get() { sed -n "s/^$1=//p" "${out}/summary.txt"; }
 say "results: ${results} (raw output beside it), summary: ${out}/summary.txt"
 column -t -s $'\t' "${results}" >&2
-{
+[[ -n "$(get refresh_rps)$(get me_vs_ceiling_pct)$(get signin_api_p99_ms)" ]] && {
   echo
   echo "Production mode, ${connections} connections, ${threads} wrk threads, ${duration} s measured after ${warmup} s warm-up, ${chains} refresh chains:"
   printf '%-34s %s\n' "measure" "value (issue 18 target)"
@@ -350,3 +359,11 @@ column -t -s $'\t' "${results}" >&2
     "sign-in (start + callback)" "$(get signin_api_p99_ms)" "$(get signin_api_rps)" "$(get signin_api_errors)"
   true
 } | tee -a "${out}/load.log" >&2
+[[ -f "${out}/soak-heap.tsv" ]] && {
+  echo
+  echo "Soak, production mode: $(sed -n 's/^soak\t\([^\t]*\)\t.*\t\([^\t]*\)$/\1 requests\/s; \2/p' "${results}")"
+  awk -F'\t' 'NR > 1 { h = $2 / 1024; if (min == "" || h < min) min = h; if (h > max) max = h; last = h; n++ }
+    END { printf "heap after GC over %d samples: min %.1f MiB, max %.1f MiB, last %.1f MiB (soak-heap.tsv: flat is the goal)\n", n, min, max, last }' \
+    "${out}/soak-heap.tsv"
+} | tee -a "${out}/load.log" >&2
+true
