@@ -51,6 +51,8 @@ public record SecurityEvent(String type, String outcome, UUID userId, String sub
         public static final String REFRESH_REUSE = "refresh_reuse";
         public static final String LOGOUT = "logout";
         public static final String SESSION_REVOKED = "session_revoked";
+        /** An admin ended every session but their own (details: ended_sessions, users, by). */
+        public static final String ALL_SESSIONS_REVOKED = "all_sessions_revoked";
         public static final String ROLE_CHANGED = "role_changed";
         public static final String REGION_CHANGED = "region_changed";
         public static final String USER_STATUS_CHANGED = "user_status_changed";

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Admins end every session of a user (for example a lost laptop). */
+/** Admins end every session of a user (for example a lost laptop), or of everyone but themselves (an incident). */
 @RestController
 @PreAuthorize("hasRole('ADMIN')")
 @Tag(name = "Admin: users")
@@ -31,6 +31,19 @@ class AdminSessionController {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Revoked(int revokedSessions) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Ended(int endedSessions) {
+    }
+
+    @DeleteMapping("/api/admin/sessions")
+    @Operation(summary = "End every session of every user except this one (incident response)",
+            description = "Every live session but the asking admin's own ends at once; their access tokens fail within "
+                    + "seconds on every instance and their refresh cookies at once. Audited as all_sessions_revoked.",
+            security = @SecurityRequirement(name = "bearer"))
+    Ended endEverySession(@AuthenticationPrincipal AccessTokenClaims admin) {
+        return new Ended(rotation.endEverySession(admin.userId(), admin.sessionId()));
     }
 
     @DeleteMapping("/api/admin/users/{id}/sessions")

@@ -204,6 +204,23 @@ class RefreshTokenRotation implements SessionOpener {
         return endSessions(userId, null, adminId, "admin");
     }
 
+    /**
+     * Ends every live session of every user except the asking admin's own ({@code keep}), after a suspected
+     * compromise of many sessions: one statement, each revocation announced to every instance, one audit row for the
+     * whole action (who, how many) rather than one per session. Returns how many ended.
+     */
+    @Transactional
+    int endEverySession(UUID adminId, UUID keep) {
+        Instant now = Instant.now();
+        List<SessionStore.RevokedSession> ended = store.revokeAllExcept(keep, adminId, "admin_all", now);
+        ended.forEach(s -> revocations.revokedHere(s.sessionId()));
+        long people = ended.stream().map(SessionStore.RevokedSession::userId).distinct().count();
+        String subject = users.find(adminId).map(UserAccount::email).orElse(null);
+        events.publishEvent(SecurityEvent.success(SecurityEvent.Types.ALL_SESSIONS_REVOKED, adminId, subject,
+                Map.of("ended_sessions", ended.size(), "users", people, "by", adminId.toString())));
+        return ended.size();
+    }
+
     /** Ends every live session of the owner except {@code keep} (the one asking); returns how many. */
     @Transactional
     int endOtherSessions(UUID ownerId, UUID keep) {

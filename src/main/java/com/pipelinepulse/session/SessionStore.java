@@ -140,6 +140,26 @@ class SessionStore {
     }
 
     /**
+     * Revokes every live session except {@code keep} in one statement and announces each to every instance (delivered
+     * when the transaction commits). Returns the revoked sessions with their users.
+     */
+    List<RevokedSession> revokeAllExcept(UUID keep, UUID revokedBy, String reason, Instant now) {
+        return jdbc.sql("""
+                with ended as (
+                    update user_session set revoked_at = :now, revoked_by = :by, revoked_reason = :reason
+                     where revoked_at is null and id <> :keep
+                    returning id, user_id)
+                select id, user_id, pg_notify(:channel, id::text) is not null as announced from ended""")
+                .param("now", ts(now)).param("by", revokedBy).param("reason", reason).param("keep", keep)
+                .param("channel", REVOCATION_CHANNEL)
+                .query((rs, n) -> new RevokedSession(rs.getObject("id", UUID.class), rs.getObject("user_id", UUID.class)))
+                .list();
+    }
+
+    record RevokedSession(UUID sessionId, UUID userId) {
+    }
+
+    /**
      * Revokes the session if it is not already revoked and announces it to every instance (the
      * notification is delivered when the transaction commits). Returns whether this call revoked it.
      */

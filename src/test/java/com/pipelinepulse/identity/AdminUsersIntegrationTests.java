@@ -462,7 +462,7 @@ class AdminUsersIntegrationTests {
     private MockHttpServletRequestBuilder[] adminRequests(UUID id) {
         return new MockHttpServletRequestBuilder[] {get("/api/admin/users"), get("/api/admin/users/" + id),
                 patch("/api/admin/users/" + id).contentType(MediaType.APPLICATION_JSON).content("{\"role\":\"admin\"}"),
-                delete("/api/admin/users/" + id + "/sessions")};
+                delete("/api/admin/users/" + id + "/sessions"), delete("/api/admin/sessions")};
     }
 
     private static MockHttpServletRequestBuilder as(SignedIn who, MockHttpServletRequestBuilder request) {
