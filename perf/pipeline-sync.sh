@@ -3,8 +3,8 @@
 # creates a fresh database (owner and service roles) on the local PostgreSQL, starts the Zoho stand-in over https in a
 # JVM of its own (ZohoStandInServer through perf/StandInMain.java: the stand-in's CRM with PERF_DEALS generated deals,
 # no added latency) and the API jar in PRODUCTION MODE (no profile: perf/common.sh, prod_start_api; scheduled syncs
-# off), signs in the stand-in's Ada Admin (admin through PP_ADMIN_EMAILS) with curl, makes her the sync account,
-# then measures:
+# off), signs in the stand-in's Ada Admin (admin through PP_ADMIN_EMAILS) with curl, makes her the sync account, then
+# measures:
 #   full         POST /api/admin/pipeline/sync?mode=full on an empty database: run time (started_at to
 #                finished_at of the run row) and the API's heap after GC: the greatest after any GC during the run
 #                (the JVM's GC log) and after a full GC once it ended, against the idle heap after a full GC
@@ -78,10 +78,10 @@ wait_for_stand_in
 
 read -r _ access < <(refresh_once "$(sign_in us-admin)")
 auth=(-H "Authorization: Bearer ${access}")
-# Ada (admin through PP_ADMIN_EMAILS, her Zoho link connected by the sign-in) becomes the sync account.
-ada="$(curl -fsS -m 10 "${auth[@]}" "${api}/api/auth/me" | sed -n 's/.*"user_id" *: *"\([^"]*\)".*/\1/p')"
-curl -fsS -m 30 -o /dev/null -X PUT "${auth[@]}" -H 'Content-Type: application/json' -d "{\"user_id\": \"${ada}\"}" \
-  "${api}/api/admin/pipeline/sync-account" || die "PUT sync-account for ${ada:-(no user id)} failed"
+# The sync account is never implicit: Ada Admin's Zoho connection reads the CRM.
+admin_id="$(psql_admin -d "${db}" -Atc "select id from app_user where lower(email) = 'ada.admin@example.com'")"
+curl -fsS -m 30 -o /dev/null -X PUT "${auth[@]}" -H 'Content-Type: application/json' \
+  -d "{\"user_id\":\"${admin_id}\"}" "${api}/api/admin/pipeline/sync-account" || die "PUT sync-account failed"
 
 heap_mib() { heap_after_gc "${app_pid}" | awk '{ printf "%.1f\n", $1 / 1024 }'; } # MiB used right after a full GC
 

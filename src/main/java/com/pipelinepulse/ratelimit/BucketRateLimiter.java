@@ -6,7 +6,10 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,10 +21,20 @@ import java.util.Map;
  * arrive while one is in flight on this instance go to PostgreSQL together, as one transaction applying them in
  * order: the limit stays exact, the queue on the row is one per instance. Batching works per proxy object, so the
  * proxies of recently used buckets are kept (at most {@link #KEPT_PROXIES}).
+ *
+ * <p>The refresh endpoint, the one every open tab calls, goes further (Bucket4j's delaying optimization): each
+ * instance takes up to {@link #unsynchronizedTokens} tokens from its own copy of the bucket before it writes them to
+ * PostgreSQL together with the next take, and it does so at least every {@link #MAX_UNSYNCHRONIZED}. One instance
+ * alone stays exact (its copy is the bucket); with N instances an address can get at most
+ * (N - 1) x {@code unsynchronizedTokens} more than the limit before every instance has seen the others' takes
+ * (docs/security.md, "Rate limits"; {@code RefreshBucketOverAdmissionIntegrationTests}).
  */
 final class BucketRateLimiter {
 
     static final int KEPT_PROXIES = 10_000;
+
+    /** The longest an instance takes refresh tokens from its own copy of a bucket without writing them. */
+    static final Duration MAX_UNSYNCHRONIZED = Duration.ofSeconds(1);
 
     private final ProxyManager<String> buckets;
     private final RateLimitProperties properties;
@@ -37,11 +50,26 @@ final class BucketRateLimiter {
         this.properties = properties;
     }
 
-    private BucketProxy proxy(String key, Limit limit) {
+    private BucketProxy proxy(String key, LimitedEndpoint endpoint, Limit limit) {
         synchronized (proxies) {
-            return proxies.computeIfAbsent(key, k -> buckets.builder().withOptimization(Optimizations.batching())
+            return proxies.computeIfAbsent(key, k -> buckets.builder().withOptimization(optimization(endpoint, limit))
                     .build(k, () -> configuration(limit)));
         }
+    }
+
+    private static Optimization optimization(LimitedEndpoint endpoint, Limit limit) {
+        return endpoint == LimitedEndpoint.AUTH_REFRESH
+                ? Optimizations.delaying(new DelayParameters(unsynchronizedTokens(limit), MAX_UNSYNCHRONIZED))
+                : Optimizations.batching();
+    }
+
+    /**
+     * How many refresh tokens an instance may take from its own copy of a bucket before writing them: a twentieth of
+     * the capacity (30 of the default 600), at least 1. It is also the most one instance can give an address beyond
+     * the limit while another instance's takes are not written yet.
+     */
+    static long unsynchronizedTokens(Limit limit) {
+        return Math.max(1, limit.capacity() / 20);
     }
 
     /** @return 0 when the request may go on, otherwise the whole seconds until a token is back (at least 1) */
@@ -52,7 +80,7 @@ final class BucketRateLimiter {
         String key = endpoint.slug() + ":" + limit.fingerprint() + ":" + callerKey;
         ConsumptionProbe probe;
         try {
-            probe = proxy(key, limit).tryConsumeAndReturnRemaining(1);
+            probe = proxy(key, endpoint, limit).tryConsumeAndReturnRemaining(1);
         } catch (RuntimeException e) {
             if (!bucketNotFound(e)) {
                 throw e;

@@ -1,5 +1,7 @@
 package com.pipelinepulse.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.pipelinepulse.ratelimit.RateLimitProperties.Failures;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,15 +21,28 @@ import org.springframework.transaction.support.TransactionTemplate;
  * same count. After {@code threshold} failures each further failure (once the previous wait is over) starts a
  * wait one {@code step} longer than the last, up to {@code maxWait}; a success deletes the row.
  *
+ * <p>Counting is exact (every failure is written at once). What a request is checked against, the caller's
+ * standing, is remembered per instance for {@link #STANDING_KEPT}: refreshes from a busy address then read nothing
+ * before they go on. A failure or success on this instance updates its copy at once; a wait started by another
+ * instance is enforced here at most {@link #STANDING_KEPT} late (docs/security.md, "Rate limits").
+ *
  * <p>Deliberately keyed by address only, never by the Zoho account or email: locking an account would let anyone
  * who knows an email lock its owner out.
  */
 final class FailureThrottle {
 
+    /** How long an instance trusts its copy of a caller's standing. */
+    static final Duration STANDING_KEPT = Duration.ofSeconds(1);
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Failures settings;
     private final Clock clock;
+    private final Cache<String, Known> standings;
+
+    /** A caller's standing as last read or written here: the end of its wait (or null) and whether a row exists. */
+    private record Known(Instant blockedUntil, boolean onRecord) {
+    }
 
     FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock) {
         this.jdbc = jdbc;
@@ -38,6 +53,13 @@ final class FailureThrottle {
         this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.settings = settings;
         this.clock = clock;
+        // Kept by the same clock that judges the waits.
+        this.standings = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(STANDING_KEPT)
+                .ticker(() -> {
+                    Instant now = clock.instant();
+                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+                })
+                .build();
     }
 
     /**
@@ -52,13 +74,19 @@ final class FailureThrottle {
     }
 
     Standing standing(String clientKey) {
+        Known known = standings.get(clientKey, this::read);
         Instant now = now();
+        Duration wait = known.blockedUntil() != null && now.isBefore(known.blockedUntil())
+                ? Duration.between(now, known.blockedUntil()) : Duration.ZERO;
+        return new Standing(wait, known.onRecord());
+    }
+
+    private Known read(String clientKey) {
         List<OffsetDateTime> rows = jdbc
                 .sql("select blocked_until from client_failure_throttle where client_key = :key")
                 .param("key", clientKey).query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).list();
-        Duration wait = rows.stream().filter(Objects::nonNull).map(OffsetDateTime::toInstant).filter(now::isBefore)
-                .map(until -> Duration.between(now, until)).findFirst().orElse(Duration.ZERO);
-        return new Standing(wait, !rows.isEmpty());
+        Instant until = rows.stream().filter(Objects::nonNull).map(OffsetDateTime::toInstant).findFirst().orElse(null);
+        return new Known(until, !rows.isEmpty());
     }
 
     /** Counts a failure; returns the wait it starts, if it starts one. */
@@ -80,17 +108,21 @@ final class FailureThrottle {
                     .query((rs, n) -> new Row(rs.getInt(1), rs.getObject(2, OffsetDateTime.class))).single();
             boolean waiting = row.blockedUntil() != null && row.blockedUntil().isAfter(now);
             if (row.failures() < settings.threshold() || waiting) {
+                standings.put(clientKey, new Known(row.blockedUntil() == null ? null : row.blockedUntil().toInstant(),
+                        true));
                 return Optional.<Lockout>empty();
             }
             Duration wait = waitAfter(row.failures());
             jdbc.sql("update client_failure_throttle set blocked_until = :until where client_key = :key")
                     .param("until", now.plus(wait)).param("key", clientKey).update();
+            standings.put(clientKey, new Known(now.plus(wait).toInstant(), true));
             return Optional.of(new Lockout(wait, row.failures()));
         });
     }
 
     void recordSuccess(String clientKey) {
         jdbc.sql("delete from client_failure_throttle where client_key = :key").param("key", clientKey).update();
+        standings.put(clientKey, new Known(null, false));
     }
 
     /** Drops rows that no longer matter: no wait in force and the last failure forgotten. */

@@ -10,6 +10,7 @@ import com.pipelinepulse.identity.ZohoProfile;
 import com.pipelinepulse.observability.LogMasking;
 import com.pipelinepulse.observability.RequestIdFilter;
 import com.pipelinepulse.testsupport.IntegrationTest;
+import com.pipelinepulse.testsupport.MutableClock;
 import com.pipelinepulse.testsupport.StatementCounter;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
@@ -43,6 +44,8 @@ class RefreshInOneStatementIntegrationTests {
     JdbcClient jdbc;
     @Autowired
     RefreshTokenRotation rotation;
+    @Autowired
+    MutableClock clock;
 
     TestSessions sessions;
 
@@ -83,14 +86,48 @@ class RefreshInOneStatementIntegrationTests {
     }
 
     @Test
+    void aRefreshRequestSendsOnlyTheRotationBesidesTheAddresssSharedBucketWrites() throws Exception {
+        String address = "198.51.100.77";
+        SignedIn first = sessions.open(sessions.user(Role.VIEWER));
+        SignedIn second = sessions.open(sessions.user(Role.VIEWER));
+        // The clock stands still: the address's failure standing, read by the first request, is still fresh.
+        clock.fixAt(java.time.Instant.now());
+        try {
+            mvc.perform(TestSessions.refresh(first.refreshToken()).with(from(address))).andExpect(status().isOk());
+
+            StatementCounter.start();
+            StatementCounter.Counts counts;
+            try {
+                mvc.perform(TestSessions.refresh(second.refreshToken()).with(from(address)))
+                        .andExpect(status().isOk());
+            } finally {
+                counts = StatementCounter.stop();
+            }
+            // The per-address bucket writes its takes in groups (at most one select and update for this request,
+            // docs/security.md); nothing else but the one rotation statement: no failure-standing read, no audit
+            // insert, no explicit commit of ours.
+            assertThat(counts.statements()).filteredOn(sql -> !sql.contains("rate_limit_bucket")).singleElement()
+                    .satisfies(sql -> assertThat(sql).contains("refresh_session("));
+            assertThat(counts.statements()).filteredOn(sql -> sql.contains("rate_limit_bucket"))
+                    .hasSizeLessThanOrEqualTo(2);
+        } finally {
+            clock.reset();
+        }
+    }
+
+    private static org.springframework.test.web.servlet.request.RequestPostProcessor from(String address) {
+        return request -> {
+            request.setRemoteAddr(address);
+            return request;
+        };
+    }
+
+    @Test
     void theAuditRowHasTheRequestsFactsAndTheMaskedSubjectAsTheAuditModuleWritesThem() throws Exception {
         SignedIn opened = sessions.open(sessions.user(Role.MANAGER));
         MvcResult result = mvc.perform(TestSessions.refresh(opened.refreshToken())
                         .header(HttpHeaders.USER_AGENT, "Refresh-Test/1.0")
-                        .with(request -> {
-                            request.setRemoteAddr("198.51.100.23");
-                            return request;
-                        }))
+                        .with(from("198.51.100.23")))
                 .andExpect(status().isOk()).andReturn();
 
         Map<String, Object> row = auditRowOf(opened);

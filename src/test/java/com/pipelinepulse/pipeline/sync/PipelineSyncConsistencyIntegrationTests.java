@@ -2,12 +2,10 @@ package com.pipelinepulse.pipeline.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.identity.Role;
@@ -62,8 +60,6 @@ class PipelineSyncConsistencyIntegrationTests {
         sessions = new TestSessions(users, opener, jdbc, mvc);
         fixture = new SyncFixture(jdbc, cipher, sessions);
         fixture.clean();
-        jdbc.sql("update pipeline_sync_state set conversion_basis = null, full_pass_id = null, "
-                + "full_pass_cursor = null where id = 1").update();
         fixture.syncAccount();
         admin = sessions.signIn(Role.ADMIN);
     }
@@ -331,16 +327,10 @@ class PipelineSyncConsistencyIntegrationTests {
     }
 
     private UUID sync(String mode) throws Exception {
-        String body = mvc.perform(post("/api/admin/pipeline/sync").param("mode", mode)
-                        .header("Authorization", admin.bearer()))
-                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
-        JsonNode answer = json.readTree(body);
-        return UUID.fromString(answer.get("run_id").asText());
+        return SyncFixture.start(mvc, json, admin.bearer(), mode);
     }
 
     private static List<String> sorted(List<String> ids) {
-        List<String> copy = new ArrayList<>(ids);
-        copy.sort(null);
-        return copy;
+        return SyncFixture.sorted(ids);
     }
 }

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -406,10 +405,7 @@ class PipelineSyncIntegrationTests {
     }
 
     private UUID sync(String mode) throws Exception {
-        String body = mvc.perform(post("/api/admin/pipeline/sync").param("mode", mode)
-                        .header("Authorization", admin.bearer()))
-                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
-        return UUID.fromString(json.readTree(body).get("run_id").asText());
+        return SyncFixture.start(mvc, json, admin.bearer(), mode);
     }
 
     private List<Call> dealsCalls() {
@@ -428,8 +424,6 @@ class PipelineSyncIntegrationTests {
     }
 
     private static List<String> sorted(List<String> ids) {
-        List<String> copy = new ArrayList<>(ids);
-        copy.sort(null);
-        return copy;
+        return SyncFixture.sorted(ids);
     }
 }

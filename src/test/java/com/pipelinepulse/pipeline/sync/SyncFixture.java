@@ -2,6 +2,10 @@ package com.pipelinepulse.pipeline.sync;
 
 import static org.awaitility.Awaitility.await;
 
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pipelinepulse.crypto.TokenCipher;
 import com.pipelinepulse.identity.Role;
 import com.pipelinepulse.identity.UserAccount;
@@ -15,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.web.servlet.MockMvc;
 
 /** The pipeline sync's test setting: a clean pipeline, an empty stand-in CRM, a sync account that reads it. */
 final class SyncFixture {
@@ -40,7 +45,8 @@ final class SyncFixture {
                 .param("name", PipelineSync.LOCK_NAME).update();
         jdbc.sql("""
                 update pipeline_sync_state set sync_user_id = null, modified_cursor = null, deleted_cursor = null,
-                       last_full_sync_at = null where id = 1""").update();
+                       last_full_sync_at = null, conversion_basis = null, full_pass_id = null,
+                       full_pass_cursor = null where id = 1""").update();
         crm.reset();
     }
 
@@ -59,11 +65,31 @@ final class SyncFixture {
         return admin;
     }
 
-    /** Waits until the run is no longer running and returns its row. */
+    /** Starts a run as the admin with {@code bearer} would ({@code POST /api/admin/pipeline/sync}): its id. */
+    static UUID start(MockMvc mvc, ObjectMapper json, String bearer, String mode) throws Exception {
+        String body = mvc.perform(post("/api/admin/pipeline/sync").param("mode", mode)
+                        .header("Authorization", bearer))
+                .andExpect(status().isAccepted()).andReturn().getResponse().getContentAsString();
+        return UUID.fromString(json.readTree(body).get("run_id").asText());
+    }
+
+    static List<String> sorted(List<String> ids) {
+        List<String> copy = new java.util.ArrayList<>(ids);
+        copy.sort(null);
+        return copy;
+    }
+
+    /**
+     * Waits until the run is no longer running and its instance has released the sync lock (it records the outcome
+     * just before releasing it: a run asked for in between would be refused as sync-running), and returns its row.
+     */
     Map<String, Object> awaitRun(UUID runId) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
                 .until(() -> !"running".equals(jdbc.sql("select outcome from pipeline_sync_run where id = :id")
-                        .param("id", runId).query(String.class).optional().orElse("running")));
+                        .param("id", runId).query(String.class).optional().orElse("running"))
+                        && jdbc.sql("select count(*) from shedlock where name = :name and lock_until > "
+                                + "timezone('utc', now())").param("name", PipelineSync.LOCK_NAME)
+                                .query(Long.class).single() == 0);
         return run(runId);
     }
 
