@@ -95,6 +95,14 @@ make_sessions() {
   (( got == $1 )) || die "only ${got} of $1 sign-ins gave a session"
 }
 
+# heap_after_gc <pid>: a full GC (jcmd GC.run), then "<used KiB> <committed KiB>" of the whole Java heap: the sum
+# over the collector's generations in jcmd GC.heap_info (one line for G1; young and old for the shipped Serial GC).
+heap_after_gc() {
+  jcmd "$1" GC.run >/dev/null 2>&1 || true
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '{ for (i = 1; i + 3 <= NF; i++) if ($i == "total" && $(i + 2) == "used") {
+      committed += $(i + 1); used += $(i + 3) } } END { printf "%d %d\n", used, committed }'
+}
+
 # make_access_tokens <count> <file>: signs in <count> more sessions and rotates each once; their access tokens go into
 # <file> (for GET /api/auth/me), one a line.
 make_access_tokens() {
@@ -216,22 +224,31 @@ wait_for_stand_in() {
   done
 }
 
+# dockerfile_env: the environment the Dockerfile's last stage sets (its ENV instructions, continuation lines joined),
+# one NAME=value a line, quotes removed: the shipped JVM settings (JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX, ...).
+dockerfile_env() {
+  awk '/^FROM /{env=""} { line = line $0 } /\\$/ { sub(/\\$/, "", line); next }
+       { if (line ~ /^ENV /) env = env " " substr(line, 5); line = "" } END { print env }' Dockerfile \
+    | grep -o '[A-Za-z_][A-Za-z0-9_]*=\("[^"]*"\|[^ ]*\)' | sed 's/^\([^=]*\)="\(.*\)"$/\1=\2/'
+}
+
 # prod_start_api <name> <API port> <management port> <db> [NAME=value...]: starts ${out}/app.jar in production mode on
 # 127.0.0.1 with the run's secrets, database roles and (when stand_in is set) the stand-in; extra environment entries
 # after the database (e.g. PP_PIPELINE_SYNC_INTERVAL=0). Uses java_opts (a string of JVM options; a leading word
-# "dockerfile" stands for the JAVA_TOOL_OPTIONS the Dockerfile ships, so PERF_JAVA_OPTS=dockerfile measures those), db_pool
-# (PP_DATABASE_POOL_SIZE, default 10 as shipped), ratelimit_args and PERF_APP_ARGS (more jar arguments). Sets app_pid;
-# the log is ${out}/app-<name>.log (one JSON object a line).
+# "dockerfile" stands for the environment the Dockerfile sets, JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX: the shipped JVM
+# settings, which the scripts use unless PERF_JAVA_OPTS says otherwise), db_pool (PP_DATABASE_POOL_SIZE, default 10
+# as shipped), ratelimit_args and PERF_APP_ARGS (more jar arguments). Sets app_pid; the log is ${out}/app-<name>.log
+# (one JSON object a line, after the JVM's "Picked up JAVA_TOOL_OPTIONS" line).
 prod_start_api() {
   local name="$1" port="$2" management="$3" db="$4"
   shift 4
-  local zoho=() jvm="${java_opts}" shipped
+  local zoho=() jvm="${java_opts}" shipped=()
   if [[ "${jvm}" == dockerfile* ]]; then
-    shipped="$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' Dockerfile)"
-    [[ -n "${shipped}" ]] || die "PERF_JAVA_OPTS=dockerfile, but the Dockerfile has no line ENV JAVA_TOOL_OPTIONS=\"...\""
-    jvm="${shipped}${jvm#dockerfile}"
+    mapfile -t shipped < <(dockerfile_env)
+    (( ${#shipped[@]} )) || die "PERF_JAVA_OPTS=dockerfile, but the Dockerfile sets no environment (ENV)"
+    jvm="${jvm#dockerfile}"
   fi
-  say "API ${name}: JVM options ${jvm}"
+  say "API ${name}: ${shipped[*]:+environment ${shipped[*]}; }JVM options ${jvm:-(none more)}"
   [[ -n "${stand_in:-}" ]] && zoho=("PP_ZOHO_ACCOUNTS_URL=${stand_in}" "PP_ZOHO_DATA_CENTERS=$(stand_in_data_centers "${stand_in}")")
   # shellcheck disable=SC2086
   env PP_DATABASE_URL="jdbc:postgresql://${pg_host}:${pg_port}/${db}?currentSchema=pipelinepulse" \
@@ -243,7 +260,7 @@ prod_start_api() {
     PP_ZOHO_REDIRECT_URI="${public_api}/api/zoho/auth/callback" PP_SPA_BASE_URL="${spa_origin}" \
     PP_CORS_ALLOWED_ORIGINS="${spa_origin}" PP_ADMIN_EMAILS=ada.admin@example.com \
     PP_ZOHO_ALLOWED_ORGS=4000000000000001 PP_ALLOWED_EMAIL_DOMAINS=example.com \
-    SERVER_PORT="${port}" MANAGEMENT_SERVER_PORT="${management}" "${zoho[@]}" "$@" \
+    SERVER_PORT="${port}" MANAGEMENT_SERVER_PORT="${management}" "${zoho[@]}" "${shipped[@]}" "$@" \
     java ${jvm} "${trust_opts[@]}" -jar "${out}/app.jar" --server.address=127.0.0.1 \
     --management.server.address=127.0.0.1 "${ratelimit_args[@]}" ${PERF_APP_ARGS:-} >"${out}/app-${name}.log" 2>&1 &
   app_pid=$!

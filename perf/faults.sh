@@ -15,7 +15,7 @@
 #   instance  two instances A and B on one database; traffic alternates between them (each session's refresh chain
 #             moves between instances); A is killed (SIGKILL) at 15 s of 40 s. Expect: B keeps serving the same
 #             sessions and refresh chains; failures only of requests sent to A.
-# Settings (environment): PERF_FAULT_RATE (100), PERF_FAULT_PG_PORT (25432), PERF_FAULT_PORT_BASE (28290: the
+# Settings (environment): PERF_JAVA_OPTS (the API's JVM options; default "dockerfile", the shipped ones), PERF_FAULT_RATE (100), PERF_FAULT_PG_PORT (25432), PERF_FAULT_PORT_BASE (28290: the
 # stand-in; the instances listen on the next 50 ports), PERF_OUT.
 # Output: perf/results/faults-<UTC time>/ (timelines, the instances' JSON logs app-<name>.log, and the summary of
 # each scenario in faults.txt).
@@ -31,7 +31,7 @@ pg_host=127.0.0.1 pg_port="${PERF_FAULT_PG_PORT:-25432}" pg_user=postgres
 port_base="${PERF_FAULT_PORT_BASE:-28290}" # the stand-in; API and management ports of pg +10/+11, zoho +20/+21,
 stand_in_port="${port_base}"                # instance A +30/+31, instance B +40/+41
 pg_api=$((port_base + 10)) zoho_api=$((port_base + 20)) a_api=$((port_base + 30)) b_api=$((port_base + 40))
-java_opts="-Xms256m -Xmx512m"
+java_opts="${PERF_JAVA_OPTS:-dockerfile}" # the shipped JVM settings (perf/common.sh, prod_start_api)
 db_pool=20
 out="${PERF_OUT:-perf/results/faults-$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "${out}"

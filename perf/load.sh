@@ -27,8 +27,9 @@
 # server's hot paths before anything is measured; 90), PERF_REFRESH_CHAINS (token chains per refresh run, 200),
 # PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
 # PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_APP_ARGS (more jar arguments),
-# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (the API's JVM options,
-# -Xms512m -Xmx512m; "dockerfile": the JAVA_TOOL_OPTIONS the Dockerfile ships, for issue 18's RSS with shipped settings),
+# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (the API's JVM options;
+# default "dockerfile": the environment the Dockerfile sets, JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX, i.e. the shipped
+# settings issue 18's RSS target is about; e.g. "-Xms512m -Xmx512m" for the heap of the older runs),
 # PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres, a
 # superuser), PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
 # Output: $PERF_OUT/results.tsv (one line per scenario: scenario rps p50_ms p90_ms p99_ms p999_ms max_ms errors
@@ -50,7 +51,7 @@ connections="${PERF_CONNECTIONS:-32}"
 threads="${PERF_THREADS:-2}"
 signin_rate="${PERF_SIGNIN_RATE:-50}"
 signin_seconds="${PERF_SIGNIN_SECONDS:-30}"
-java_opts="${PERF_JAVA_OPTS:--Xms512m -Xmx512m}"
+java_opts="${PERF_JAVA_OPTS:-dockerfile}" # the shipped JVM settings (perf/common.sh, prod_start_api)
 db_pool="${PERF_DB_POOL_SIZE:-10}" # the shipped default of PP_DATABASE_POOL_SIZE
 pg_host="${PG_HOST:-127.0.0.1}" pg_port="${PG_PORT:-5432}" pg_user="${PG_USER:-postgres}"
 api_port="${PERF_API_PORT:-28080}" mgmt_port="${PERF_MANAGEMENT_PORT:-28081}" stand_in_port="${PERF_STAND_IN_PORT:-28090}"
@@ -289,11 +290,8 @@ for scenario in "${scenarios[@]}"; do
       heap="${out}/soak-heap.tsv"
       printf 't_s\theap_used_after_gc_kb\theap_committed_kb\trss_kb\tload1\n' >"${heap}"
       sample_heap() { # $1 = seconds since start
-        local info used committed
-        jcmd "${app_pid}" GC.run >/dev/null 2>&1 || true
-        info="$(jcmd "${app_pid}" GC.heap_info 2>/dev/null | grep -m 1 'total')"
-        committed="$(sed -n 's/.*total \([0-9]*\)K.*/\1/p' <<<"${info}")"
-        used="$(sed -n 's/.*used \([0-9]*\)K.*/\1/p' <<<"${info}")"
+        local used committed
+        read -r used committed < <(heap_after_gc "${app_pid}")
         printf '%s\t%s\t%s\t%s\t%s\n' "$1" "${used}" "${committed}" "$(ps -o rss= -p "${app_pid}" | tr -d ' ')" "$(load1)" >>"${heap}"
       }
       # Warm-up at the same rate on the other set of sessions (a cold JVM at full rate on a busy machine queues

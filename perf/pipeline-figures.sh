@@ -13,7 +13,7 @@
 #   perf/pipeline-figures.sh
 #
 # Settings (environment): PERF_DEALS (100000), PERF_DURATION (s per wrk run, 30), PERF_WARMUP (s per scenario, 10),
-# PERF_CONNECTIONS (16), PERF_THREADS (wrk threads, 2), PERF_JAVA_OPTS (-Xms512m -Xmx512m), PERF_OUT
+# PERF_CONNECTIONS (16), PERF_THREADS (wrk threads, 2), PERF_JAVA_OPTS ("dockerfile": the shipped JVM settings), PERF_OUT
 # (perf/results/figures-<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres),
 # PERF_API_PORT/PERF_MANAGEMENT_PORT (28180/28181).
 # Output: $PERF_OUT/results.tsv (printed as a table at the end), the raw wrk output, plans.txt, heap.txt, machine.txt.
@@ -27,7 +27,7 @@ duration="${PERF_DURATION:-30}"
 warmup="${PERF_WARMUP:-10}"
 connections="${PERF_CONNECTIONS:-16}"
 threads="${PERF_THREADS:-2}"
-java_opts="${PERF_JAVA_OPTS:--Xms512m -Xmx512m}"
+java_opts="${PERF_JAVA_OPTS:-dockerfile}" # the shipped JVM settings (perf/common.sh, prod_start_api)
 pg_host="${PG_HOST:-127.0.0.1}" pg_port="${PG_PORT:-5432}" pg_user="${PG_USER:-postgres}"
 api_port="${PERF_API_PORT:-28180}" mgmt_port="${PERF_MANAGEMENT_PORT:-28181}"
 out="${PERF_OUT:-perf/results/figures-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -154,10 +154,7 @@ for caller in manager viewer; do
 done
 
 # --- CSV: time and heap --------------------------------------------------------------------------------------------
-heap_used_kb() { # heap used after a full GC, in KiB
-  jcmd "${app_pid}" GC.run >/dev/null
-  jcmd "${app_pid}" GC.heap_info | sed -n 's/.* total [0-9]*K, used \([0-9]*\)K.*/\1/p' | head -n 1
-}
+heap_used_kb() { heap_after_gc "${app_pid}" | cut -d' ' -f1; } # heap used after a full GC, in KiB
 sleep 2
 idle="$(heap_used_kb)"
 csv_stats="$(curl -sS -o "${out}/deals.csv" -w '%{http_code} %{time_total} %{size_download}' \

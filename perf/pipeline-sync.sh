@@ -12,7 +12,7 @@
 #
 #   perf/pipeline-sync.sh
 #
-# Settings (environment): PERF_DEALS (100000), PERF_CHANGED (100), PERF_JAVA_OPTS (-Xms512m -Xmx512m),
+# Settings (environment): PERF_DEALS (100000), PERF_CHANGED (100), PERF_JAVA_OPTS ("dockerfile": the shipped JVM settings),
 # PERF_STAND_IN_JAVA_OPTS (-Xmx1g), PERF_OUT (perf/results/pipeline-<UTC time>), PG_HOST/PG_PORT/PG_USER
 # (127.0.0.1/5432/postgres, a superuser), PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28180/28181/28190).
 # Output: $PERF_OUT/results.txt (key=value), gc.log, machine.txt and the logs; a table at the end.
@@ -23,7 +23,7 @@ source perf/common.sh # stop_processes, sign_in, refresh_once, prod_init, prod_d
 
 deals="${PERF_DEALS:-100000}"
 changed="${PERF_CHANGED:-100}"
-java_opts="${PERF_JAVA_OPTS:--Xms512m -Xmx512m}"
+java_opts="${PERF_JAVA_OPTS:-dockerfile}" # the shipped JVM settings (perf/common.sh, prod_start_api)
 pg_host="${PG_HOST:-127.0.0.1}" pg_port="${PG_PORT:-5432}" pg_user="${PG_USER:-postgres}"
 api_port="${PERF_API_PORT:-28180}" mgmt_port="${PERF_MANAGEMENT_PORT:-28181}" stand_in_port="${PERF_STAND_IN_PORT:-28190}"
 out="${PERF_OUT:-perf/results/pipeline-$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -83,10 +83,7 @@ admin_id="$(psql_admin -d "${db}" -Atc "select id from app_user where lower(emai
 curl -fsS -m 30 -o /dev/null -X PUT "${auth[@]}" -H 'Content-Type: application/json' \
   -d "{\"user_id\":\"${admin_id}\"}" "${api}/api/admin/pipeline/sync-account" || die "PUT sync-account failed"
 
-heap_after_gc() { # MiB used by the API's heap right after a full GC
-  jcmd "${app_pid}" GC.run >/dev/null
-  jcmd "${app_pid}" GC.heap_info | awk '/ used /{for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i + 1); sub(/K,?$/, "", v); printf "%.1f\n", v / 1024; exit}}'
-}
+heap_mib() { heap_after_gc "${app_pid}" | awk '{ printf "%.1f\n", $1 / 1024 }'; } # MiB used right after a full GC
 
 # Runs a sync of mode $1 and waits for it; prints "<outcome> <seconds from started_at to finished_at> <fetched>".
 sync_run() {
@@ -102,14 +99,14 @@ sync_run() {
   tr '|' ' ' <<<"${row}"
 }
 
-idle="$(heap_after_gc)"
+idle="$(heap_mib)"
 say "idle heap after GC: ${idle} MiB"
 gc_from=$(($(wc -l <"${out}/gc.log") + 1))
 read -r outcome full_seconds fetched < <(sync_run full)
 [[ "${outcome}" == succeeded ]] || die "the full sync ended ${outcome}"
 # The greatest heap after any GC during the run, from the JVM's own GC log ("... 120M->41M(512M) ...").
 peak="$(tail -n +"${gc_from}" "${out}/gc.log" | sed -n 's/.*->\([0-9]*\)M(.*/\1/p' | sort -n | tail -n 1)"
-after="$(heap_after_gc)"
+after="$(heap_mib)"
 say "full sync: ${fetched} deals in ${full_seconds} s; heap after GC: idle ${idle}, peak during ${peak:-n/a}, after ${after} MiB"
 
 curl -fsS -m 60 --cacert "${prod_dir}/stand-in.pem" -X POST "${stand_in}/__stand-in/deals/touch?count=${changed}" >/dev/null || die "touch failed"
@@ -129,7 +126,7 @@ say "incremental sync: ${inc_fetched} changed deals in ${inc_seconds} s"
 say "done: ${out}/results.txt"
 {
   echo
-  echo "Pipeline sync, production mode, ${deals} stand-in deals, API ${java_opts%% -Xlog*}:"
+  echo "Pipeline sync, production mode, ${deals} stand-in deals, API JVM settings: ${java_opts%% -Xlog*}:"
   printf '%-40s %-12s %s\n' measure value "issue 16 target"
   printf '%-40s %-12s %s\n' "full sync: deals" "${fetched}" "${deals}"
   printf '%-40s %-12s %s\n' "full sync: seconds" "${full_seconds}" "< 60 s"
