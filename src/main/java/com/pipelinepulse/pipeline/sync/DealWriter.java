@@ -110,18 +110,38 @@ public class DealWriter {
      * Zoho while the walk read, and moved from that position to the end. Null when none moved. Joins the caller's
      * transaction.
      */
-    public java.time.Instant movedSince(List<DerivedDeal> deals, UUID seenBy, java.time.Instant since) {
+    public Instant movedSince(List<DerivedDeal> deals, UUID seenBy, Instant since) {
         ArrayNode page = json.createArrayNode();
         for (DerivedDeal d : deals) {
             page.addObject().put("id", d.id()).put("modified_time", string(d.modifiedTime()));
         }
-        OffsetDateTime formerly = jdbc.sql("""
+        return earliestSeen(jdbc.sql("""
                 select min(d.modified_time) from pipeline_deal d
                   join jsonb_to_recordset(cast(:page as jsonb)) as p(id varchar, modified_time timestamptz)
                     on p.id = d.id
                  where d.last_seen_run = :seen and d.modified_time is distinct from p.modified_time
                    and (cast(:since as timestamptz) is null or d.modified_time > cast(:since as timestamptz))
-                """).param("page", page.toString()).param("seen", seenBy)
+                """).param("page", page.toString()), seenBy, since);
+    }
+
+    /**
+     * Of the deals Zoho lists as deleted, the earliest {@code modified_time} stored for one that this walk
+     * ({@code seenBy}, after {@code since}) received: deleted in Zoho while (or after) the walk read, it left that
+     * position and every later deal moved one place up. Null when none. Joins the caller's transaction.
+     */
+    public Instant seenBefore(Collection<String> deletedIds, UUID seenBy, Instant since) {
+        if (deletedIds.isEmpty()) {
+            return null;
+        }
+        return earliestSeen(jdbc.sql("""
+                select min(d.modified_time) from pipeline_deal d
+                 where d.id in (:ids) and d.last_seen_run = :seen
+                   and (cast(:since as timestamptz) is null or d.modified_time > cast(:since as timestamptz))
+                """).param("ids", deletedIds), seenBy, since);
+    }
+
+    private static Instant earliestSeen(JdbcClient.StatementSpec select, UUID seenBy, Instant since) {
+        OffsetDateTime formerly = select.param("seen", seenBy)
                 .param("since", since == null ? null : OffsetDateTime.ofInstant(since, ZoneOffset.UTC),
                         java.sql.Types.TIMESTAMP_WITH_TIMEZONE)
                 .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional().orElse(null);

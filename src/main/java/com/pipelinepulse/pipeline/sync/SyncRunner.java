@@ -37,8 +37,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   (304: nothing changed; 204: no records). Each page is derived and stored in one transaction together with the
  *   run's counters and the cursor, which moves to the page's greatest {@code Modified_Time} (one second less while
  *   more records follow, since the next page may hold more of that second). Memory holds one page at a time;</li>
- *   <li>{@code GET /crm/v8/Deals/deleted?type=all} with its own cursor: those deals are marked deleted; the cursor
- *   moves to the latest {@code deleted_time} once the list is read to its end;</li>
+ *   <li>after each read of Deals, {@code GET /crm/v8/Deals/deleted?type=all} with its own cursor: those deals are
+ *   marked deleted; the cursor moves to the latest {@code deleted_time} once the list is read to its end;</li>
  *   <li>a full run then marks deleted every live deal it did not receive.</li>
  * </ol>
  * A 5xx or a timeout is retried by Resilience4j ({@code zoho-crm}); Zoho's throttle ends the run as
@@ -167,6 +167,7 @@ final class SyncRunner {
             }
             Conversion conversion = currencies();
             OwnerRegions owners = regions.ownerRegions();
+            deletedCursor = start.deletedCursor();
             if (mode == SyncMode.INCREMENTAL) {
                 deals(start.modifiedCursor(), conversion, owners, runId, false);
             } else {
@@ -184,13 +185,14 @@ final class SyncRunner {
                 fullPass = pass;
             }
             rederiveRegions(owners);
-            deletions(start.deletedCursor());
             if (fullPass != null) {
                 endFullPass(fullPass);
             }
         }
 
         private UUID fullPass;
+        /** Where the next read of the deleted list starts: the latest {@code deleted_time} read to the end. */
+        private Instant deletedCursor;
 
         /**
          * Marks deleted every live deal the pass did not receive, unless that is more than
@@ -267,29 +269,34 @@ final class SyncRunner {
         }
 
         /**
-         * Reads Deals after {@code since} to the end and stores them page by page. Offset paging over a list sorted
-         * by {@code Modified_Time} shifts when a deal this walk already read is changed in Zoho meanwhile: it moves
-         * to the end and the deal after each later page boundary slides onto an already-read page, unread. Such a
-         * move shows as a deal received again with a newer {@code Modified_Time} than this walk stored for it; the
-         * walk then reads again from that deal's former position ({@value #MAX_REWALKS} times at most), so that no
-         * slid deal is lost to the cursor or, in a full pass, marked deleted.
+         * Reads Deals after {@code since} to the end and stores them page by page, then the deleted list. Offset
+         * paging over a list sorted by {@code Modified_Time} shifts when a deal this walk already read leaves its
+         * place in Zoho meanwhile, and the deal after each later page boundary slides onto an already-read page,
+         * unread. A deal changed meanwhile moves to the end: it is received again with a newer
+         * {@code Modified_Time} than this walk stored for it. A deal deleted meanwhile is never received again: it
+         * is in the deleted list read right after the walk, as a deal this walk stored. Either way the walk reads
+         * again from that deal's former position ({@value #MAX_REWALKS} times at most), its cursors moved back there
+         * first (a run stopped during the new read resumes from there), so that no slid deal is lost to the cursor
+         * or, in a full pass, marked deleted.
          */
         private void deals(Instant since, Conversion conversion, OwnerRegions owners, UUID seenBy,
                 boolean fullPassCursor) {
             Instant from = since;
             for (int walk = 0; ; walk++) {
-                Instant movedFrom = walk(from, conversion, owners, seenBy, fullPassCursor);
+                Instant moved = walk(from, conversion, owners, seenBy, fullPassCursor);
+                Instant deleted = deletions(seenBy, from);
+                Instant movedFrom = earliest(moved, deleted);
                 if (movedFrom == null) {
                     return;
                 }
                 Instant again = movedFrom.minusSeconds(1);
+                transactions.executeWithoutResult(tx -> state.rewindCursors(again, fullPassCursor));
                 if (walk == MAX_REWALKS) {
-                    transactions.executeWithoutResult(tx -> state.rewindCursors(again, fullPassCursor));
-                    throw new Failed("deals kept changing in Zoho while the sync read them; the next run reads "
-                            + "again from " + again);
+                    throw new Failed("deals kept changing or being deleted in Zoho while the sync read them; the "
+                            + "next run reads again from " + again);
                 }
-                log.info("Pipeline sync {}: deals changed in Zoho during the read; reading again from {}", runId,
-                        again);
+                log.info("Pipeline sync {}: deals {} in Zoho during the read; reading again from {}", runId,
+                        moved != null && moved.equals(movedFrom) ? "changed" : "deleted", again);
                 from = again;
             }
         }
@@ -341,9 +348,7 @@ final class SyncRunner {
                     runLog.progress(runId, counters);
                     return formerly;
                 });
-                if (moved != null && (movedFrom == null || moved.isBefore(movedFrom))) {
-                    movedFrom = moved;
-                }
+                movedFrom = earliest(movedFrom, moved);
                 beat();
                 if (!more) {
                     return movedFrom;
@@ -352,11 +357,17 @@ final class SyncRunner {
             }
         }
 
-        private void deletions(Instant since) {
-            Map<String, String> headers = ifModifiedSince(since);
+        /**
+         * Reads the deleted list after {@link #deletedCursor} to its end and marks those deals deleted. Returns the
+         * earliest stored {@code Modified_Time} of a deal among them that the walk just made ({@code seenBy}, after
+         * {@code walkSince}) had received: its deletion shifted the walk's later pages. Null when there is none.
+         */
+        private Instant deletions(UUID seenBy, Instant walkSince) {
+            Map<String, String> headers = ifModifiedSince(deletedCursor);
             // ZOHO.md documents page_token for records only: the deleted list pages with page throughout.
             Pager pager = new Pager(false);
             Instant latest = null;
+            Instant shiftedFrom = null;
             while (true) {
                 Map<String, String> query = new LinkedHashMap<>();
                 query.put("type", "all");
@@ -367,8 +378,9 @@ final class SyncRunner {
                     if (latest != null) {
                         Instant end = latest;
                         transactions.executeWithoutResult(tx -> state.advanceDeletedCursor(end));
+                        deletedCursor = end;
                     }
-                    return;
+                    return shiftedFrom;
                 }
                 JsonNode data = records(answer, "Deals/deleted");
                 Map<String, Instant> deleted = new LinkedHashMap<>();
@@ -382,7 +394,8 @@ final class SyncRunner {
                 }
                 boolean more = answer.body().path("info").path("more_records").asBoolean(false);
                 Instant end = more ? null : latest;
-                transactions.executeWithoutResult(tx -> {
+                Instant shifted = transactions.execute(tx -> {
+                    Instant formerly = writer.seenBefore(deleted.keySet(), seenBy, walkSince);
                     deleted.forEach((id, at) -> writer.markDeleted(List.of(id), at));
                     counters.deleted += data.size();
                     counters.pages++;
@@ -390,10 +403,15 @@ final class SyncRunner {
                         state.advanceDeletedCursor(end);
                     }
                     runLog.progress(runId, counters);
+                    return formerly;
                 });
+                shiftedFrom = earliest(shiftedFrom, shifted);
                 beat();
                 if (!more) {
-                    return;
+                    if (end != null) {
+                        deletedCursor = end;
+                    }
+                    return shiftedFrom;
                 }
                 pager.next(answer.body().path("info"), data.size());
             }
@@ -434,6 +452,11 @@ final class SyncRunner {
                 throw new Failed("the instance is stopping; the next run resumes from the cursor");
             }
         }
+    }
+
+    /** The earlier of two instants, either of which may be null (none). */
+    private static Instant earliest(Instant a, Instant b) {
+        return a == null || b != null && b.isBefore(a) ? b : a;
     }
 
     private static Map<String, String> ifModifiedSince(Instant since) {

@@ -8,8 +8,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The one row of {@code pipeline_sync_state}: the sync account and the two cursors. The cursors only ever move
- * forward, and each moves in the transaction that stores what it covers.
+ * The one row of {@code pipeline_sync_state}: the sync account and the two cursors. The cursors move forward in
+ * the transaction that stores what they cover, and back only when a read of Deals has to be made again
+ * ({@link #rewindCursors}).
  */
 @Component
 class SyncState {
@@ -70,7 +71,8 @@ class SyncState {
 
     /**
      * Moves the modified cursor (and the full pass's, when {@code fullPass}) back to {@code cursor}, when they are
-     * past it: the only move backwards, for a run that could not read a changing list completely.
+     * past it: the only move backwards, for a run that reads a list that shifted under it again (or gives up), so
+     * that a run stopped before it has read it again resumes from there.
      */
     void rewindCursors(Instant cursor, boolean fullPass) {
         jdbc.sql("update pipeline_sync_state set modified_cursor = least(modified_cursor, :cursor)"

@@ -243,6 +243,70 @@ class PipelineSyncConsistencyIntegrationTests {
     }
 
     @Test
+    void aDealDeletedInZohoWhileAnIncrementalRunReadsShiftsNoOtherDealPastTheCursor() throws Exception {
+        fixture.crm.generate(600, 52L);
+        List<String> ids = fixture.crm.dealIds();
+        // After pages 1 and 2 are read, a deal of page 1 is deleted: it never comes back in Deals, and every later
+        // deal slides one place up, so the 401st deal lands on page 2, which this run has already read.
+        fixture.crm.failDealsPage(3, Fault.after(() -> fixture.crm.delete(ids.get(10))));
+
+        Map<String, Object> run = fixture.awaitRun(sync("incremental"));
+
+        assertThat(run.get("outcome")).isEqualTo("succeeded");
+        assertThat(run.get("deleted")).isEqualTo(1);
+        assertThat(fixture.liveIds()).containsExactlyElementsOf(sorted(fixture.crm.dealIds()));
+        assertThat(fixture.liveIds()).hasSize(599).contains(ids.get(400)).doesNotContain(ids.get(10));
+        assertThat(fixture.rows()).isEqualTo(600);
+        // The run read again from the deleted deal's former place; the next run has nothing left to fetch.
+        assertThat(fixture.awaitRun(sync("incremental")).get("fetched")).isEqualTo(0);
+        assertThat(fixture.liveIds()).containsExactlyElementsOf(sorted(fixture.crm.dealIds()));
+    }
+
+    @Test
+    void aDealDeletedInZohoWhileAFullRunReadsMakesNoOtherDealLookDeleted() throws Exception {
+        fixture.crm.generate(600, 53L);
+        fixture.awaitRun(sync("incremental"));
+        List<String> ids = fixture.crm.dealIds();
+        fixture.crm.failDealsPage(3, Fault.after(() -> fixture.crm.delete(ids.get(10))));
+
+        Map<String, Object> full = fixture.awaitRun(sync("full"));
+
+        assertThat(full.get("outcome")).isEqualTo("succeeded");
+        // Only the deal deleted in Zoho, from the deleted list; none of the pass's own making.
+        assertThat(full.get("deleted")).isEqualTo(1);
+        assertThat(fixture.liveIds()).containsExactlyElementsOf(sorted(fixture.crm.dealIds()));
+        assertThat(fixture.liveIds()).hasSize(599).contains(ids.get(400)).doesNotContain(ids.get(10));
+    }
+
+    @Test
+    void aFullRunStoppedWhileReadingAgainAfterADeletionResumesFromTheDeletedDealsPlace() throws Exception {
+        fixture.crm.generate(600, 54L);
+        fixture.awaitRun(sync("incremental"));
+        List<String> ids = fixture.crm.dealIds();
+        fixture.crm.failDealsPage(3, Fault.after(() -> fixture.crm.delete(ids.get(10))));
+        // Page 1 answers the first read normally and throttles the read made again after the deletion.
+        fixture.crm.failDealsPage(1, Fault.delay(0));
+        fixture.crm.failDealsPage(1, Fault.tooManyRequests(0));
+
+        Map<String, Object> stopped = fixture.awaitRun(sync("full"));
+
+        assertThat(stopped.get("outcome")).isEqualTo("throttled");
+        // The pass resumes from the deleted deal's former place, not from where the first read ended: the deal
+        // that slid past that read is received by the pass, so its end marks only the deleted deal deleted.
+        OffsetDateTime deletedDealModified = jdbc.sql("select modified_time from pipeline_deal where id = :id")
+                .param("id", ids.get(10)).query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).single();
+        assertThat(jdbc.sql("select full_pass_cursor from pipeline_sync_state where id = 1")
+                .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).single().toInstant())
+                .isEqualTo(deletedDealModified.toInstant().minusSeconds(1));
+        Map<String, Object> resumed = fixture.awaitRun(sync("full"));
+
+        assertThat(resumed.get("outcome")).isEqualTo("succeeded");
+        assertThat(resumed.get("deleted")).isEqualTo(0);
+        assertThat(fixture.liveIds()).containsExactlyElementsOf(sorted(fixture.crm.dealIds()));
+        assertThat(fixture.liveIds()).hasSize(599).contains(ids.get(400));
+    }
+
+    @Test
     void aFullRunThatWouldMarkMoreThanTheAllowedShareDeletedDeletesNothing() throws Exception {
         fixture.crm.generate(100, 48L);
         fixture.awaitRun(sync("incremental"));
