@@ -205,8 +205,9 @@ class PipelineFigures {
     }
 
     DealPage page(ReadScope scope, DealFilters filters, DealOrder order, DealCursor after, int limit) {
-        context();
         return readOnly.execute(tx -> {
+            // The currency check in the transaction of the rows it vouches for (no extra round trip).
+            context();
             LocalDate today = today();
             DealQuery q = query(scope, filters, today);
             String sortKey = sortKey(order);
@@ -369,17 +370,27 @@ class PipelineFigures {
 
     /**
      * The figures from the cache when they were computed for today and the current data version, else computed
-     * by {@code compute} (given today) in one read-only repeatable-read transaction and kept; {@code answer} adds
-     * what is read every time (currency, as_of). A hit costs one small query. Computed figures are never older
-     * than the version they are filed under: the version is read before them, and only ever grows.
+     * by {@code compute} (given today) and kept; {@code answer} adds what is read every time (currency, as_of).
+     * A hit costs one small query (the context: version and currency read in one statement, so one snapshot).
+     * A miss reads the context again and computes the figures in one read-only repeatable-read transaction, the
+     * context first: the figures, the version they are filed under and the currency they are labelled with all
+     * belong to one snapshot, so a sync committing a new conversion basis meanwhile can neither get new-basis
+     * amounts labelled with the old currency nor file them under the old version. (The basis is stored in the
+     * transaction that re-converts the deals, which bumps the version: one version, one currency.)
      */
     @SuppressWarnings("unchecked")
     private <T, R> R cachedFigures(CacheKey key, Function<LocalDate, T> compute, BiFunction<Context, T, R> answer) {
         Context context = context();
         LocalDate today = today();
-        T figures = (T) cache.get(new VersionedKey(key, today, context.version()),
-                k -> snapshot.execute(tx -> compute.apply(today)));
-        return answer.apply(context, figures);
+        T cached = (T) cache.getIfPresent(new VersionedKey(key, today, context.version()));
+        if (cached != null) {
+            return answer.apply(context, cached);
+        }
+        return snapshot.execute(tx -> {
+            Context now = context();
+            T figures = (T) cache.get(new VersionedKey(key, today, now.version()), k -> compute.apply(today));
+            return answer.apply(now, figures);
+        });
     }
 
     private static String sortKey(DealOrder order) {
