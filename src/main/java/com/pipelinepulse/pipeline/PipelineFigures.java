@@ -60,6 +60,8 @@ class PipelineFigures {
     static final int ATTENTION_LIMIT = 50;
     static final int CSV_FETCH_SIZE = 500;
     static final int CACHE_SIZE = 1_000;
+    /** First deal pages kept, counted in deals (a page of 50 weighs 51): a few MB whatever the filters tried. */
+    static final int FIRST_PAGES_WEIGHT = 5_000;
     static final List<String> PHASE_NAMES = List.of("opportunity", "proposal", "execution", "revenue");
 
     private static final String DEAL_COLUMNS = """
@@ -83,6 +85,10 @@ class PipelineFigures {
      * entry is never stale; old versions age out. Bounded, so memory does not grow with the filters people try.
      */
     private final Cache<VersionedKey, Object> cache = Caffeine.newBuilder().maximumSize(CACHE_SIZE)
+            .expireAfterAccess(Duration.ofMinutes(30)).build();
+    /** First pages of the deal list, the same way, bounded by the number of deals they hold. */
+    private final Cache<VersionedKey, Object> firstPages = Caffeine.newBuilder().maximumWeight(FIRST_PAGES_WEIGHT)
+            .<VersionedKey, Object>weigher((key, page) -> 1 + ((DealPage) page).items().size())
             .expireAfterAccess(Duration.ofMinutes(30)).build();
 
     PipelineFigures(JdbcClient jdbc, DataSource dataSource, HealthEvaluator evaluator, Clock clock,
@@ -205,31 +211,41 @@ class PipelineFigures {
     }
 
     DealPage page(ReadScope scope, DealFilters filters, DealOrder order, DealCursor after, int limit) {
+        if (after == null) {
+            // First pages are what dashboards open with: kept like the figures, per data version and day (a deal's
+            // health depends on both and nothing else), so the hot path is one small query. Later pages are read.
+            return cached(firstPages, new CacheKey("deals", scope, filters, List.of(order, limit)),
+                    today -> readPage(scope, filters, order, null, limit, today), (context, page) -> page);
+        }
         return readOnly.execute(tx -> {
             // The currency check in the transaction of the rows it vouches for (no extra round trip).
             context();
-            LocalDate today = today();
-            DealQuery q = query(scope, filters, today);
-            String sortKey = sortKey(order);
-            String direction = order.descending() ? "desc" : "asc";
-            if (after != null) {
-                q.and("(" + sortKey + ", d.id) " + (order.descending() ? "<" : ">") + " (cast(:after_value as "
-                        + sortType(order) + "), :after_id)", "after_value", after.value());
-                q.params().put("after_id", after.id());
-            }
-            q.params().put("limit", limit + 1);
-            List<Row> rows = jdbc.sql("select " + DEAL_COLUMNS + ", " + sortKey + " as sort_value from pipeline_deal d "
-                    + "where " + q.where() + " order by " + sortKey + " " + direction + ", d.id " + direction
-                    + " limit :limit").params(q.params()).query((rs, i) -> row(rs, today)).list();
-            boolean more = rows.size() > limit;
-            List<Row> served = more ? rows.subList(0, limit) : rows;
-            String next = null;
-            if (more) {
-                Row last = served.get(limit - 1);
-                next = new DealCursor(order, last.sortValue(), last.view().id()).encode();
-            }
-            return new DealPage(served.stream().map(Row::view).toList(), next);
+            return readPage(scope, filters, order, after, limit, today());
         });
+    }
+
+    private DealPage readPage(ReadScope scope, DealFilters filters, DealOrder order, DealCursor after, int limit,
+            LocalDate today) {
+        DealQuery q = query(scope, filters, today);
+        String sortKey = sortKey(order);
+        String direction = order.descending() ? "desc" : "asc";
+        if (after != null) {
+            q.and("(" + sortKey + ", d.id) " + (order.descending() ? "<" : ">") + " (cast(:after_value as "
+                    + sortType(order) + "), :after_id)", "after_value", after.value());
+            q.params().put("after_id", after.id());
+        }
+        q.params().put("limit", limit + 1);
+        List<Row> rows = jdbc.sql("select " + DEAL_COLUMNS + ", " + sortKey + " as sort_value from pipeline_deal d "
+                + "where " + q.where() + " order by " + sortKey + " " + direction + ", d.id " + direction
+                + " limit :limit").params(q.params()).query((rs, i) -> row(rs, today)).list();
+        boolean more = rows.size() > limit;
+        List<Row> served = more ? rows.subList(0, limit) : rows;
+        String next = null;
+        if (more) {
+            Row last = served.get(limit - 1);
+            next = new DealCursor(order, last.sortValue(), last.view().id()).encode();
+        }
+        return new DealPage(served.stream().map(Row::view).toList(), next);
     }
 
     Optional<DealDetail> deal(ReadScope scope, String id) {
@@ -378,17 +394,22 @@ class PipelineFigures {
      * amounts labelled with the old currency nor file them under the old version. (The basis is stored in the
      * transaction that re-converts the deals, which bumps the version: one version, one currency.)
      */
-    @SuppressWarnings("unchecked")
     private <T, R> R cachedFigures(CacheKey key, Function<LocalDate, T> compute, BiFunction<Context, T, R> answer) {
+        return cached(cache, key, compute, answer);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T, R> R cached(Cache<VersionedKey, Object> in, CacheKey key, Function<LocalDate, T> compute,
+            BiFunction<Context, T, R> answer) {
         Context context = context();
         LocalDate today = today();
-        T cached = (T) cache.getIfPresent(new VersionedKey(key, today, context.version()));
-        if (cached != null) {
-            return answer.apply(context, cached);
+        T hit = (T) in.getIfPresent(new VersionedKey(key, today, context.version()));
+        if (hit != null) {
+            return answer.apply(context, hit);
         }
         return snapshot.execute(tx -> {
             Context now = context();
-            T figures = (T) cache.get(new VersionedKey(key, today, now.version()), k -> compute.apply(today));
+            T figures = (T) in.get(new VersionedKey(key, today, now.version()), k -> compute.apply(today));
             return answer.apply(now, figures);
         });
     }

@@ -348,6 +348,7 @@ class PipelineFiguresIntegrationTests extends SeededPipelineTests {
     void healthIsEvaluatedAgainstTodayAtReadTime() throws Exception {
         JsonNode before = json(get("/api/pipeline/deals/9015"), callers.admin);
         assertThat(before.path("health").asText()).isEqualTo("GREEN");
+        assertThat(listedHealth("9015")).isEqualTo("GREEN"); // the first page of the list, kept per day
         long redBefore = json(get("/api/pipeline/o2r"), callers.admin).path("health").path("RED").asLong();
 
         // Midnight passes; nothing is synced: the deal closing "today" is now overdue.
@@ -355,6 +356,7 @@ class PipelineFiguresIntegrationTests extends SeededPipelineTests {
         JsonNode after = json(get("/api/pipeline/deals/9015"), callers.admin);
         assertThat(after.path("health").asText()).isEqualTo("RED");
         assertThat(texts(after.path("health_reasons"))).containsExactly("overdue_close");
+        assertThat(listedHealth("9015")).isEqualTo("RED");
         assertThat(json(get("/api/pipeline/o2r"), callers.admin).path("health").path("RED").asLong())
                 .isEqualTo(redBefore + 1);
         assertThat(json(get("/api/pipeline/summary?health=RED&region=AMER"), callers.admin).path("open")
@@ -366,6 +368,7 @@ class PipelineFiguresIntegrationTests extends SeededPipelineTests {
         JsonNode before = json(get("/api/pipeline/summary?region=EMEA"), callers.manager);
         assertThat(json(get("/api/pipeline/o2r?region=EMEA"), callers.manager).path("health").path("GREEN").asLong())
                 .isEqualTo(4);
+        assertThat(firstPageIds()).contains("9001").doesNotContain("9020");
         // A new open EMEA deal arrives, then an existing one is deleted in Zoho, as a sync would store them.
         Seed added = new Seed("9020", "Late arrival", "Newco", "1001", "Ann Euro", "Negotiation", "1000", "EUR", "0.91",
                 50, "2026-04-15", "EMEA", "Pipeline", null, null, null, null, null, null, "2026-03-15T08:00:00+00:00",
@@ -378,12 +381,32 @@ class PipelineFiguresIntegrationTests extends SeededPipelineTests {
                 .add(added.amountReporting())); // 1000 / 0.91 × 1.34 = 1472.53
         assertThat(json(get("/api/pipeline/o2r?region=EMEA"), callers.manager).path("health").path("GREEN").asLong())
                 .isEqualTo(5);
+        assertThat(firstPageIds()).contains("9001", "9020");
         ingestion.markDeleted(List.of("9001"), PipelineSeed.NOW);
+        assertThat(firstPageIds()).contains("9020").doesNotContain("9001");
         JsonNode afterDelete = json(get("/api/pipeline/summary?region=EMEA"), callers.manager);
         assertMoney(afterDelete.path("open").path("amount"), afterAdd.path("open").path("amount").decimalValue()
                 .subtract(new BigDecimal("14725.27")));
         assertThat(json(get("/api/pipeline/breakdown?by=owner&region=EMEA"), callers.manager).path("rows").get(0)
                 .path("count").asLong()).isEqualTo(4); // Ann's open EMEA deals: 9008, 9013, 9014, 9020
+    }
+
+    /** The ids on the first page of EMEA's deal list (cached per data version), as the manager sees it. */
+    private List<String> firstPageIds() throws Exception {
+        List<String> ids = new java.util.ArrayList<>();
+        json(get("/api/pipeline/deals?region=EMEA&limit=200"), callers.manager).path("items")
+                .forEach(item -> ids.add(item.path("id").asText()));
+        return ids;
+    }
+
+    /** A deal's health on the admin's first page of the whole list. */
+    private String listedHealth(String id) throws Exception {
+        for (JsonNode item : json(get("/api/pipeline/deals?limit=200"), callers.admin).path("items")) {
+            if (id.equals(item.path("id").asText())) {
+                return item.path("health").asText();
+            }
+        }
+        throw new AssertionError("deal " + id + " is not on the first page");
     }
 
     // --- CSV -----------------------------------------------------------------------------------------------------

@@ -115,13 +115,17 @@ public class DealWriter {
         for (DerivedDeal d : deals) {
             page.addObject().put("id", d.id()).put("modified_time", string(d.modifiedTime()));
         }
+        // The page's ids drive the lookup through the primary key (id = any): joined on the id alone, a generic plan
+        // scanned every deal this run had seen and matched each against the page, a cost growing with every page.
         return earliestSeen(jdbc.sql("""
                 select min(d.modified_time) from pipeline_deal d
                   join jsonb_to_recordset(cast(:page as jsonb)) as p(id varchar, modified_time timestamptz)
                     on p.id = d.id
-                 where d.last_seen_run = :seen and d.modified_time is distinct from p.modified_time
+                 where d.id = any(:ids) and d.last_seen_run = :seen
+                   and d.modified_time is distinct from p.modified_time
                    and (cast(:since as timestamptz) is null or d.modified_time > cast(:since as timestamptz))
-                """).param("page", page.toString()), seenBy, since);
+                """).param("page", page.toString())
+                .param("ids", deals.stream().map(DerivedDeal::id).toArray(String[]::new)), seenBy, since);
     }
 
     /**
@@ -135,9 +139,9 @@ public class DealWriter {
         }
         return earliestSeen(jdbc.sql("""
                 select min(d.modified_time) from pipeline_deal d
-                 where d.id in (:ids) and d.last_seen_run = :seen
+                 where d.id = any(:ids) and d.last_seen_run = :seen
                    and (cast(:since as timestamptz) is null or d.modified_time > cast(:since as timestamptz))
-                """).param("ids", deletedIds), seenBy, since);
+                """).param("ids", deletedIds.toArray(String[]::new)), seenBy, since);
     }
 
     private static Instant earliestSeen(JdbcClient.StatementSpec select, UUID seenBy, Instant since) {
