@@ -81,14 +81,15 @@ final class BucketRateLimiter {
             }
         }
         if (dropped != null) {
-            writeUnwrittenTakes(dropped);
+            writePending(dropped);
         }
         return kept;
     }
 
     /**
      * Writes every take the kept proxies hold unwritten, when the instance stops: one write per kept refresh bucket
-     * (the other endpoints write every take anyway).
+     * (the other endpoints write every take anyway). If a write fails (database unreachable) it stops there rather
+     * than wait out a timeout per bucket.
      */
     @PreDestroy
     void writeUnwrittenTakes() {
@@ -96,18 +97,24 @@ final class BucketRateLimiter {
         synchronized (proxies) {
             kept = List.copyOf(proxies.values());
         }
-        kept.forEach(BucketRateLimiter::writeUnwrittenTakes);
+        for (Kept one : kept) {
+            if (!writePending(one)) {
+                return;
+            }
+        }
     }
 
-    private static void writeUnwrittenTakes(Kept kept) {
+    /** @return false when the write failed (the takes stay unwritten, as before it was tried) */
+    private static boolean writePending(Kept kept) {
         if (!kept.delaying()) {
-            return;
+            return true;
         }
         try {
             kept.proxy().getOptimizationController().syncImmediately();
+            return true;
         } catch (RuntimeException e) {
-            // The takes stay unwritten, as before this write was tried; the request that dropped the proxy goes on.
             log.warn("Could not write the pending takes of a refresh rate-limit bucket: {}", e.toString());
+            return false;
         }
     }
 
@@ -138,7 +145,7 @@ final class BucketRateLimiter {
             probe = kept.proxy().tryConsumeAndReturnRemaining(1);
             if (kept.dropped().get()) {
                 // Dropped while this take ran: the write on dropping may have come before it.
-                writeUnwrittenTakes(kept);
+                writePending(kept);
             }
         } catch (RuntimeException e) {
             if (!bucketNotFound(e)) {
