@@ -10,7 +10,7 @@ import com.pipelinepulse.identity.ZohoProfile;
 import com.pipelinepulse.observability.LogMasking;
 import com.pipelinepulse.observability.RequestIdFilter;
 import com.pipelinepulse.testsupport.IntegrationTest;
-import com.pipelinepulse.testsupport.MutableClock;
+import com.pipelinepulse.testsupport.MutableTicker;
 import com.pipelinepulse.testsupport.StatementCounter;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
@@ -45,7 +45,7 @@ class RefreshInOneStatementIntegrationTests {
     @Autowired
     RefreshTokenRotation rotation;
     @Autowired
-    MutableClock clock;
+    MutableTicker ticker;
 
     TestSessions sessions;
 
@@ -90,8 +90,8 @@ class RefreshInOneStatementIntegrationTests {
         String address = "198.51.100.77";
         SignedIn first = sessions.open(sessions.user(Role.VIEWER));
         SignedIn second = sessions.open(sessions.user(Role.VIEWER));
-        // The clock stands still: the address's failure standing, read by the first request, is still fresh.
-        clock.fixAt(java.time.Instant.now());
+        // The ticker stands still: the address's failure standing, read by the first request, is still fresh.
+        ticker.stop();
         try {
             mvc.perform(TestSessions.refresh(first.refreshToken()).with(from(address))).andExpect(status().isOk());
 
@@ -111,7 +111,7 @@ class RefreshInOneStatementIntegrationTests {
             assertThat(counts.statements()).filteredOn(sql -> sql.contains("rate_limit_bucket"))
                     .hasSizeLessThanOrEqualTo(2);
         } finally {
-            clock.reset();
+            ticker.restart();
         }
     }
 
