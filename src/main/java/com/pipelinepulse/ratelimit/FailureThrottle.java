@@ -47,11 +47,7 @@ final class FailureThrottle {
     private record Known(Instant blockedUntil, boolean onRecord) {
     }
 
-    FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock) {
-        this(jdbc, transactions, settings, clock, Ticker.systemTicker());
-    }
-
-    /** @param ticker measures how long a standing is kept; the clock judges the waits */
+    /** @param ticker measures how long a standing is kept (the system ticker in production); the clock judges waits */
     FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock, Ticker ticker) {
         this.jdbc = jdbc;
         // A savepoint inside the reporting sign-in or refresh (its own transaction when there is none): a failed
