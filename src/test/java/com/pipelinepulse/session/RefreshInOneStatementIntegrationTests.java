@@ -25,6 +25,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A refresh that rotates is one statement ({@code refresh_session}, V50) in auto-commit mode: one round trip, one
@@ -46,6 +47,8 @@ class RefreshInOneStatementIntegrationTests {
     RefreshTokenRotation rotation;
     @Autowired
     MutableTicker ticker;
+    @Autowired
+    TransactionTemplate transactions;
 
     TestSessions sessions;
 
@@ -83,6 +86,25 @@ class RefreshInOneStatementIntegrationTests {
                  where type = 'refresh' and outcome = 'success' and user_id = :user and details->>'session_id' = :sid
                 """).param("user", opened.user().id()).param("sid", opened.sessionId().toString())
                 .query(Long.class).single()).isEqualTo(1);
+    }
+
+    /** A temporary table of the caller's named like a table of the schema does not stand in for it (V51). */
+    @Test
+    void aTemporaryTableOfTheCallerDoesNotShadowTheSessions() {
+        SignedIn opened = sessions.open(sessions.user(Role.VIEWER));
+        String outcome = transactions.execute(status -> {
+            status.setRollbackOnly();
+            // On the application's own connection (the service role), empty and gone with the transaction.
+            jdbc.sql("create temporary table user_session (like user_session) on commit drop").update();
+            return jdbc.sql("""
+                    select outcome from refresh_session(:presented, :next, now(), interval '1 hour',
+                                                        interval '1 minute', null, null, null)""")
+                    .param("presented", RefreshTokenRotation.hash(opened.refreshToken()))
+                    .param("next", RefreshTokenRotation.hash(UUID.randomUUID().toString()))
+                    .query(String.class).single();
+        });
+        assertThat(outcome).as("the session found in the schema's table").isEqualTo("rotated");
+        assertThat(rotatedAt(opened.refreshToken())).as("rolled back").isNull();
     }
 
     @Test
