@@ -9,9 +9,15 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import jakarta.annotation.PreDestroy;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes one token from the shared (PostgreSQL) bucket of an endpoint and a caller.
@@ -27,7 +33,9 @@ import java.util.Map;
  * PostgreSQL together with the next take, and it does so at least every {@link #MAX_UNSYNCHRONIZED}. One instance
  * alone stays exact (its copy is the bucket); with N instances an address can get at most
  * (N - 1) x {@code unsynchronizedTokens} more than the limit before every instance has seen the others' takes
- * (docs/security.md, "Rate limits"; {@code RefreshBucketOverAdmissionIntegrationTests}).
+ * (docs/security.md, "Rate limits"; {@code RefreshBucketOverAdmissionIntegrationTests}). Takes not written yet
+ * would otherwise be lost with their proxy: a proxy dropped from the kept ones, and every kept one when the
+ * instance stops, writes them at once (outside the lock on the kept proxies).
  */
 final class BucketRateLimiter {
 
@@ -36,24 +44,77 @@ final class BucketRateLimiter {
     /** The longest an instance takes refresh tokens from its own copy of a bucket without writing them. */
     static final Duration MAX_UNSYNCHRONIZED = Duration.ofSeconds(1);
 
+    private static final Logger log = LoggerFactory.getLogger(BucketRateLimiter.class);
+
     private final ProxyManager<String> buckets;
     private final RateLimitProperties properties;
-    private final Map<String, BucketProxy> proxies = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, BucketProxy> eldest) {
-            return size() > KEPT_PROXIES;
-        }
-    };
+    private final int keptProxies;
+    /** Least recently used first. */
+    private final Map<String, Kept> proxies = new LinkedHashMap<>(256, 0.75f, true);
 
-    BucketRateLimiter(ProxyManager<String> buckets, RateLimitProperties properties) {
-        this.buckets = buckets;
-        this.properties = properties;
+    /** A kept proxy; {@code delaying} when it may hold takes not written yet, {@code dropped} once no longer kept. */
+    private record Kept(BucketProxy proxy, boolean delaying, AtomicBoolean dropped) {
     }
 
-    private BucketProxy proxy(String key, LimitedEndpoint endpoint, Limit limit) {
+    BucketRateLimiter(ProxyManager<String> buckets, RateLimitProperties properties) {
+        this(buckets, properties, KEPT_PROXIES);
+    }
+
+    BucketRateLimiter(ProxyManager<String> buckets, RateLimitProperties properties, int keptProxies) {
+        this.buckets = buckets;
+        this.properties = properties;
+        this.keptProxies = Math.max(1, keptProxies);
+    }
+
+    private Kept proxy(String key, LimitedEndpoint endpoint, Limit limit) {
+        Kept kept;
+        Kept dropped = null;
         synchronized (proxies) {
-            return proxies.computeIfAbsent(key, k -> buckets.builder().withOptimization(optimization(endpoint, limit))
-                    .build(k, () -> configuration(limit)));
+            kept = proxies.computeIfAbsent(key, k -> new Kept(buckets.builder()
+                    .withOptimization(optimization(endpoint, limit)).build(k, () -> configuration(limit)),
+                    endpoint == LimitedEndpoint.AUTH_REFRESH, new AtomicBoolean()));
+            if (proxies.size() > keptProxies) {
+                Iterator<Kept> eldest = proxies.values().iterator();
+                dropped = eldest.next();
+                eldest.remove();
+                dropped.dropped().set(true);
+            }
+        }
+        if (dropped != null) {
+            writePending(dropped);
+        }
+        return kept;
+    }
+
+    /**
+     * Writes every take the kept proxies hold unwritten, when the instance stops: one write per kept refresh bucket
+     * (the other endpoints write every take anyway). If a write fails (database unreachable) it stops there rather
+     * than wait out a timeout per bucket.
+     */
+    @PreDestroy
+    void writeUnwrittenTakes() {
+        List<Kept> kept;
+        synchronized (proxies) {
+            kept = List.copyOf(proxies.values());
+        }
+        for (Kept one : kept) {
+            if (!writePending(one)) {
+                return;
+            }
+        }
+    }
+
+    /** @return false when the write failed (the takes stay unwritten, as before it was tried) */
+    private static boolean writePending(Kept kept) {
+        if (!kept.delaying()) {
+            return true;
+        }
+        try {
+            kept.proxy().getOptimizationController().syncImmediately();
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Could not write the pending takes of a refresh rate-limit bucket: {}", e.toString());
+            return false;
         }
     }
 
@@ -80,7 +141,12 @@ final class BucketRateLimiter {
         String key = endpoint.slug() + ":" + limit.fingerprint() + ":" + callerKey;
         ConsumptionProbe probe;
         try {
-            probe = proxy(key, endpoint, limit).tryConsumeAndReturnRemaining(1);
+            Kept kept = proxy(key, endpoint, limit);
+            probe = kept.proxy().tryConsumeAndReturnRemaining(1);
+            if (kept.dropped().get()) {
+                // Dropped while this take ran: the write on dropping may have come before it.
+                writePending(kept);
+            }
         } catch (RuntimeException e) {
             if (!bucketNotFound(e)) {
                 throw e;

@@ -2,6 +2,7 @@ package com.pipelinepulse.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.pipelinepulse.ratelimit.RateLimitProperties.Failures;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,12 +20,14 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Consecutive failed sign-ins and refreshes per client address, in PostgreSQL so that every instance sees the
  * same count. After {@code threshold} failures each further failure (once the previous wait is over) starts a
- * wait one {@code step} longer than the last, up to {@code maxWait}; a success deletes the row.
+ * wait one {@code step} longer than the last, up to {@code maxWait}; a success deletes the row, unless a wait is in
+ * force (started by another instance since this one last read the standing): a success never ends a wait.
  *
  * <p>Counting is exact (every failure is written at once). What a request is checked against, the caller's
  * standing, is remembered per instance for {@link #STANDING_KEPT}: refreshes from a busy address then read nothing
  * before they go on. A failure or success on this instance updates its copy at once; a wait started by another
- * instance is enforced here at most {@link #STANDING_KEPT} late (docs/security.md, "Rate limits").
+ * instance is enforced here at most {@link #STANDING_KEPT} late (docs/security.md, "Rate limits"). That period is
+ * measured by a monotonic ticker, not the clock: a wall clock set back does not keep a standing longer.
  *
  * <p>Deliberately keyed by address only, never by the Zoho account or email: locking an account would let anyone
  * who knows an email lock its owner out.
@@ -44,7 +47,8 @@ final class FailureThrottle {
     private record Known(Instant blockedUntil, boolean onRecord) {
     }
 
-    FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock) {
+    /** @param ticker measures how long a standing is kept (the system ticker in production); the clock judges waits */
+    FailureThrottle(JdbcClient jdbc, TransactionTemplate transactions, Failures settings, Clock clock, Ticker ticker) {
         this.jdbc = jdbc;
         // A savepoint inside the reporting sign-in or refresh (its own transaction when there is none): a failed
         // write rolls back only to the savepoint, so it never undoes a refresh-reuse revocation, and it needs no
@@ -53,12 +57,7 @@ final class FailureThrottle {
         this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.settings = settings;
         this.clock = clock;
-        // Kept by the same clock that judges the waits.
-        this.standings = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(STANDING_KEPT)
-                .ticker(() -> {
-                    Instant now = clock.instant();
-                    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-                })
+        this.standings = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(STANDING_KEPT).ticker(ticker)
                 .build();
     }
 
@@ -121,8 +120,17 @@ final class FailureThrottle {
     }
 
     void recordSuccess(String clientKey) {
-        jdbc.sql("delete from client_failure_throttle where client_key = :key").param("key", clientKey).update();
-        standings.put(clientKey, new Known(null, false));
+        // A wait another instance started while this one still trusted its standing stays in force.
+        int deleted = jdbc.sql("""
+                delete from client_failure_throttle
+                where client_key = :key and (blocked_until is null or blocked_until <= :now)
+                """).param("key", clientKey).param("now", OffsetDateTime.ofInstant(now(), ZoneOffset.UTC)).update();
+        if (deleted > 0) {
+            standings.put(clientKey, new Known(null, false));
+        } else {
+            // Nothing on record, or a wait in force: the next request reads which.
+            standings.invalidate(clientKey);
+        }
     }
 
     /** Drops rows that no longer matter: no wait in force and the last failure forgotten. */

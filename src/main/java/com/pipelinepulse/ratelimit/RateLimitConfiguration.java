@@ -1,5 +1,6 @@
 package com.pipelinepulse.ratelimit;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.pipelinepulse.observability.ClientAddress;
 import com.pipelinepulse.web.ProblemResponseWriter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -52,8 +53,9 @@ class RateLimitConfiguration {
 
     @Bean
     FailureThrottle failureThrottle(JdbcClient jdbc, TransactionTemplate transactions, RateLimitProperties properties,
-            ObjectProvider<Clock> clock) {
-        return new FailureThrottle(jdbc, transactions, properties.failures(), clock.getIfAvailable(Clock::systemUTC));
+            ObjectProvider<Clock> clock, ObjectProvider<Ticker> ticker) {
+        return new FailureThrottle(jdbc, transactions, properties.failures(), clock.getIfAvailable(Clock::systemUTC),
+                ticker.getIfAvailable(Ticker::systemTicker));
     }
 
     @Bean

@@ -137,6 +137,28 @@ class FlywayMigrationIntegrationTests {
         }
     }
 
+    /**
+     * No function of the schema resolves a name through its caller's search_path, where pg_temp comes first: each
+     * pins pg_catalog, this schema and pg_temp last (V12, V51). Functions later migrations add are covered too.
+     */
+    @Test
+    void everyFunctionOfTheSchemaPinsItsSearchPath() {
+        String schema = jdbc.sql("select quote_ident(current_schema())").query(String.class).single();
+        List<Map<String, Object>> functions = jdbc.sql("""
+                select p.oid::regprocedure::text as name,
+                       coalesce((select c from unnest(p.proconfig) c where c like 'search_path=%'), '') as path
+                from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+                where n.nspname = current_schema()""").query().listOfRows();
+        assertThat(functions).extracting(f -> (String) f.get("name")).anyMatch(n -> n.startsWith("refresh_session("))
+                .anyMatch(n -> n.startsWith("grant_service_role_routines(")).contains("pipeline_round2(numeric)");
+        for (Map<String, Object> function : functions) {
+            assertThat((String) function.get("path")).as((String) function.get("name"))
+                    .isIn("search_path=pg_catalog, " + schema + ", pg_temp",
+                            // grant_service_role_privileges reads current_schema(): pg_catalog is searched implicitly
+                            "search_path=" + schema + ", pg_temp");
+        }
+    }
+
     /** The versions of the migration files the application ships, in version order; a misnamed file fails here. */
     private static List<String> migrationVersions() throws IOException {
         Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:db/migration/*.sql");

@@ -67,6 +67,42 @@ class RefreshBucketOverAdmissionIntegrationTests {
         assertThat(admitted(instances, caller, instances.size() * 3)).isZero();
     }
 
+    /** A proxy dropped from the kept ones (here one is kept) writes the takes it held before it goes. */
+    @Test
+    void aRefreshBucketNoLongerKeptWritesItsUnwrittenTakes() {
+        BucketRateLimiter instance = new BucketRateLimiter(buckets, properties, 1);
+        String caller = "over-admission-" + UUID.randomUUID();
+        int taken = takeUnwritten(instance, caller);
+
+        // Another address's bucket takes the only place: the first one is dropped.
+        assertThat(instance.tryConsume(LimitedEndpoint.AUTH_REFRESH, caller + "-other")).isZero();
+
+        int capacity = properties.authRefresh().capacity();
+        assertThat(admitted(List.of(new BucketRateLimiter(buckets, properties)), caller, capacity))
+                .as("what another instance still admits").isEqualTo(capacity - taken);
+    }
+
+    @Test
+    void aStoppingInstanceWritesItsUnwrittenTakes() {
+        BucketRateLimiter instance = new BucketRateLimiter(buckets, properties);
+        String caller = "over-admission-" + UUID.randomUUID();
+        int taken = takeUnwritten(instance, caller);
+
+        instance.writeUnwrittenTakes();
+
+        int capacity = properties.authRefresh().capacity();
+        assertThat(admitted(List.of(new BucketRateLimiter(buckets, properties)), caller, capacity))
+                .as("what another instance still admits").isEqualTo(capacity - taken);
+    }
+
+    /** Takes as many tokens as one write may carry: the first is written, the others are held by the instance. */
+    private int takeUnwritten(BucketRateLimiter instance, String caller) {
+        int taken = (int) BucketRateLimiter.unsynchronizedTokens(properties.authRefresh());
+        assertThat(taken).as("the test limit allows some unsynchronized takes").isGreaterThan(1);
+        assertThat(admitted(List.of(instance), caller, taken)).isEqualTo(taken);
+        return taken;
+    }
+
     /** Takes round-robin over the instances, {@code attempts} times in all; how many were let through. */
     private static int admitted(List<BucketRateLimiter> instances, String caller, int attempts) {
         int admitted = 0;

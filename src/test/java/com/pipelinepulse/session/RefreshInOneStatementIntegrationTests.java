@@ -10,7 +10,7 @@ import com.pipelinepulse.identity.ZohoProfile;
 import com.pipelinepulse.observability.LogMasking;
 import com.pipelinepulse.observability.RequestIdFilter;
 import com.pipelinepulse.testsupport.IntegrationTest;
-import com.pipelinepulse.testsupport.MutableClock;
+import com.pipelinepulse.testsupport.MutableTicker;
 import com.pipelinepulse.testsupport.StatementCounter;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
@@ -25,6 +25,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A refresh that rotates is one statement ({@code refresh_session}, V50) in auto-commit mode: one round trip, one
@@ -45,7 +46,9 @@ class RefreshInOneStatementIntegrationTests {
     @Autowired
     RefreshTokenRotation rotation;
     @Autowired
-    MutableClock clock;
+    MutableTicker ticker;
+    @Autowired
+    TransactionTemplate transactions;
 
     TestSessions sessions;
 
@@ -85,13 +88,32 @@ class RefreshInOneStatementIntegrationTests {
                 .query(Long.class).single()).isEqualTo(1);
     }
 
+    /** A temporary table of the caller's named like a table of the schema does not stand in for it (V51). */
+    @Test
+    void aTemporaryTableOfTheCallerDoesNotShadowTheSessions() {
+        SignedIn opened = sessions.open(sessions.user(Role.VIEWER));
+        String outcome = transactions.execute(status -> {
+            status.setRollbackOnly();
+            // On the application's own connection (the service role), empty and gone with the transaction.
+            jdbc.sql("create temporary table user_session (like user_session) on commit drop").update();
+            return jdbc.sql("""
+                    select outcome from refresh_session(:presented, :next, now(), interval '1 hour',
+                                                        interval '1 minute', null, null, null)""")
+                    .param("presented", RefreshTokenRotation.hash(opened.refreshToken()))
+                    .param("next", RefreshTokenRotation.hash(UUID.randomUUID().toString()))
+                    .query(String.class).single();
+        });
+        assertThat(outcome).as("the session found in the schema's table").isEqualTo("rotated");
+        assertThat(rotatedAt(opened.refreshToken())).as("rolled back").isNull();
+    }
+
     @Test
     void aRefreshRequestSendsOnlyTheRotationBesidesTheAddresssSharedBucketWrites() throws Exception {
         String address = "198.51.100.77";
         SignedIn first = sessions.open(sessions.user(Role.VIEWER));
         SignedIn second = sessions.open(sessions.user(Role.VIEWER));
-        // The clock stands still: the address's failure standing, read by the first request, is still fresh.
-        clock.fixAt(java.time.Instant.now());
+        // The ticker stands still: the address's failure standing, read by the first request, is still fresh.
+        ticker.stop();
         try {
             mvc.perform(TestSessions.refresh(first.refreshToken()).with(from(address))).andExpect(status().isOk());
 
@@ -111,7 +133,7 @@ class RefreshInOneStatementIntegrationTests {
             assertThat(counts.statements()).filteredOn(sql -> sql.contains("rate_limit_bucket"))
                     .hasSizeLessThanOrEqualTo(2);
         } finally {
-            clock.reset();
+            ticker.restart();
         }
     }
 
