@@ -100,9 +100,9 @@ class DataSourceConfiguration {
     }
 
     /**
-     * Every data access here goes through JDBC (JdbcClient); no JPA entity exists. A JDBC transaction manager gives
-     * real savepoints, which the audit trail and failure throttling use to write inside a request's transaction
-     * without a second pooled connection (JPA's dialect refuses nested transactions).
+     * Every data access here goes through JDBC (JdbcClient); there is no ORM on the classpath (Hibernate was
+     * bootstrapped at every start for no entity). A JDBC transaction manager gives real savepoints, which the audit
+     * trail and failure throttling use to write inside a request's transaction without a second pooled connection.
      */
     @Bean
     JdbcTransactionManager transactionManager(DataSource dataSource) {
