@@ -15,8 +15,6 @@ import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,15 +59,8 @@ class RevocationAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        instanceB = SecondInstance.startLike(secrets, Map.of("pipelinepulse.openapi.enabled", "false"));
+        instanceB = SecondInstance.shared(secrets);
         apiB = RestClient.create("http://127.0.0.1:" + instanceB.getEnvironment().getProperty("local.server.port"));
-    }
-
-    @AfterAll
-    static void stopSecondInstance() {
-        if (instanceB != null) {
-            instanceB.close();
-        }
     }
 
     @BeforeEach

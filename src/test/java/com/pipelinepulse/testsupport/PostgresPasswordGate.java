@@ -59,6 +59,20 @@ public final class PostgresPasswordGate implements AutoCloseable {
     /** A gate that speaks TLS with a certificate of its own for 127.0.0.1 (see {@link #rootCertificate()}). */
     public static PostgresPasswordGate withTls(String targetHost, int targetPort, BiPredicate<String, String> accepts)
             throws IOException {
+        TlsIdentity identity = tlsIdentity();
+        return new PostgresPasswordGate(targetHost, targetPort, accepts, identity.context(), identity.certificate());
+    }
+
+    /** The gates' key and certificate: made once per test run (two keytool runs, each a JVM start, cost seconds). */
+    private record TlsIdentity(SSLContext context, Path certificate) {
+    }
+
+    private static TlsIdentity sharedIdentity;
+
+    private static synchronized TlsIdentity tlsIdentity() throws IOException {
+        if (sharedIdentity != null) {
+            return sharedIdentity;
+        }
         Path directory = Files.createTempDirectory("pg-gate-tls");
         String storePassword = TestKeys.password();
         Path keyStore = directory.resolve("gate.p12");
@@ -75,7 +89,8 @@ public final class PostgresPasswordGate implements AutoCloseable {
             keys.init(store, storePassword.toCharArray());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
-            return new PostgresPasswordGate(targetHost, targetPort, accepts, context, certificate);
+            sharedIdentity = new TlsIdentity(context, certificate);
+            return sharedIdentity;
         } catch (GeneralSecurityException e) {
             throw new IOException("could not load the gate's certificate", e);
         }

@@ -23,7 +23,38 @@ import org.springframework.core.type.classreading.MetadataReaderFactory;
  */
 public final class SecondInstance {
 
+    /**
+     * The settings of the {@linkplain #shared shared} second instance: OpenAPI off (as in production), a refresh queue
+     * of 6 and a production-like token budget (its queued refreshes wait for the ones in flight).
+     */
+    public static final Map<String, String> SHARED_SETTINGS = Map.of(
+            "pipelinepulse.openapi.enabled", "false",
+            "pipelinepulse.zoho.tokens.refresh-queue", "6",
+            "resilience4j.timelimiter.instances.zoho-token.timeout-duration", "10s");
+
+    private static ConfigurableApplicationContext sharedInstance;
+    private static Secrets sharedWith;
+
     private SecondInstance() {
+    }
+
+    /**
+     * One second instance with {@link #SHARED_SETTINGS}, started on first use and kept for the rest of the test run
+     * (closed by its shutdown hook when the JVM ends, like the cached test contexts), so that the test classes about
+     * two instances do not each pay for a start. Its callers must leave it as they found it; a test that needs other
+     * settings, or stops or breaks its instance, starts its own with {@link #startLike}. Asked for by a first instance
+     * with other secrets (another test context), it is replaced by one like that instance.
+     */
+    public static synchronized ConfigurableApplicationContext shared(Secrets first) {
+        if (sharedInstance != null && (sharedWith != first || !sharedInstance.isActive())) {
+            sharedInstance.close();
+            sharedInstance = null;
+        }
+        if (sharedInstance == null) {
+            sharedInstance = startLike(first, SHARED_SETTINGS);
+            sharedWith = first;
+        }
+        return sharedInstance;
     }
 
     /** A second instance like the one whose {@link Secrets} are given, with {@code settings} on top. */

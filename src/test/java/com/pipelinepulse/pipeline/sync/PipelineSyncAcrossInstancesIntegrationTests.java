@@ -13,14 +13,12 @@ import com.pipelinepulse.testsupport.ZohoIntegrationTest;
 import com.pipelinepulse.web.ApiProblemException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,14 +50,7 @@ class PipelineSyncAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        instanceB = SecondInstance.startLike(secrets, Map.of());
-    }
-
-    @AfterAll
-    static void stopSecondInstance() {
-        if (instanceB != null) {
-            instanceB.close();
-        }
+        instanceB = SecondInstance.shared(secrets);
     }
 
     @BeforeEach

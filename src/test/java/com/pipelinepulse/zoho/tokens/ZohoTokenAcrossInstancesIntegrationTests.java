@@ -37,7 +37,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +74,8 @@ class ZohoTokenAcrossInstancesIntegrationTests {
 
     @BeforeAll
     static void startSecondInstance(@Autowired Secrets secrets) {
-        instanceB = SecondInstance.startLike(secrets, Map.of("pipelinepulse.zoho.tokens.refresh-queue", "6"));
+        // The shared second instance: a refresh queue of 6 and a production-like budget (SecondInstance.SHARED_SETTINGS).
+        instanceB = SecondInstance.shared(secrets);
     }
 
     private final WireMockServer standIn = ZohoStandIn.server();
@@ -84,13 +84,6 @@ class ZohoTokenAcrossInstancesIntegrationTests {
     @AfterEach
     void removeStubs() {
         stubs.forEach(standIn::removeStub);
-    }
-
-    @AfterAll
-    static void stopSecondInstance() {
-        if (instanceB != null) {
-            instanceB.close();
-        }
     }
 
     @Test
@@ -147,7 +140,7 @@ class ZohoTokenAcrossInstancesIntegrationTests {
             String access = ZohoConnectionRows.usAdminToken();
             stubs.add(standIn.stubFor(post(urlEqualTo("/us/oauth/v2/token")).atPriority(1)
                     .withRequestBody(containing("refresh_token=" + refresh))
-                    .willReturn(ZohoTokenManagerIntegrationTests.tokenAnswer(access).withFixedDelay(1500))));
+                    .willReturn(ZohoTokenManagerIntegrationTests.tokenAnswer(access).withFixedDelay(600))));
             minted.put(connection, access);
             connections.add(connection);
         }
