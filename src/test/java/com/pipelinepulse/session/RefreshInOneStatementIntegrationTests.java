@@ -12,8 +12,10 @@ import com.pipelinepulse.observability.RequestIdFilter;
 import com.pipelinepulse.testsupport.IntegrationTest;
 import com.pipelinepulse.testsupport.MutableTicker;
 import com.pipelinepulse.testsupport.StatementCounter;
+import com.pipelinepulse.testsupport.TestKeys;
 import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
+import com.pipelinepulse.testsupport.ZohoConnectionRows;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -167,8 +169,8 @@ class RefreshInOneStatementIntegrationTests {
             assertThat(sqlMask(email)).as(email).isEqualTo(LogMasking.mask(email));
         }
         // Values another masking rule (or none) touches: the database leaves the audit row to the audit module.
-        for (String email : List.of("basic+ana@example.com", "1000.0123abcd.0123abcd@example.com",
-                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig@example.com", "AKIAABCDEFGHIJKLMNOP@example.com",
+        for (String email : List.of("basic+ana@example.com", ZohoConnectionRows.usAdminToken() + "@example.com",
+                TestKeys.jwtShaped("sig") + "@example.com", TestKeys.awsAccessKeyIdShaped() + "@example.com",
                 "not an email", "ana@localhost")) {
             assertThat(sqlMask(email)).as(email).isNull();
         }

@@ -3,6 +3,7 @@ package com.pipelinepulse.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pipelinepulse.testsupport.RecordInstances;
+import com.pipelinepulse.testsupport.TestKeys;
 import io.jsonwebtoken.Jwts;
 import java.time.Duration;
 import java.util.UUID;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class SecretHoldingRecordsTests {
 
     private static final String REFRESH_TOKEN = "refresh-canary-Zx81kq0PbW3s7YtHn2vLm5cD9fGj4aRe6uIo1pQ";
-    private static final String ACCESS_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.access-canary-sig";
+    private static final String ACCESS_TOKEN = TestKeys.jwtShaped("access-canary-");
     private static final String KEY_RING = "k1:key-canary-c2VjcmV0LXNpZ25pbmcta2V5LW9mLTMyLWJ5dGVzLWxvbmc";
 
     @Test

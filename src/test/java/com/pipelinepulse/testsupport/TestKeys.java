@@ -1,5 +1,6 @@
 package com.pipelinepulse.testsupport;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -24,5 +25,27 @@ public final class TestKeys {
 
     public static String password() {
         return "pw-" + randomBase64Url(18);
+    }
+
+    /**
+     * Text shaped like a signed JWT (header {@code {"alg":"HS256"}}, a random subject, a signature starting with
+     * {@code signaturePrefix} and random after it): for masking and redaction tests, made here so that nothing
+     * token-shaped is committed.
+     */
+    public static String jwtShaped(String signaturePrefix) {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        return base64.encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(("{\"sub\":\"" + randomBase64Url(6) + "\"}").getBytes(StandardCharsets.UTF_8))
+                + "." + signaturePrefix + randomBase64Url(16);
+    }
+
+    /** Text shaped like an AWS access key id ({@code AKIA} and 16 random capitals and digits), made at run time. */
+    public static String awsAccessKeyIdShaped() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        StringBuilder id = new StringBuilder("AKIA");
+        for (int i = 0; i < 16; i++) {
+            id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return id.toString();
     }
 }
