@@ -428,10 +428,14 @@ class AdminUsersIntegrationTests {
                 .content(body));
     }
 
-    /** The lock waits in this database (the test schema's connections are the only ones using it). */
+    /**
+     * The lock waits of this test JVM's service role: it is made for the run, so no other test JVM working in the
+     * same database (Failsafe runs two at once) has connections under it.
+     */
     private long waitingLocks() {
         return jdbc.sql("select count(*) from pg_locks l join pg_stat_activity a on a.pid = l.pid "
-                + "where not l.granted and a.datname = current_database()").query(Long.class).single();
+                + "where not l.granted and a.datname = current_database() and a.usename = current_user")
+                .query(Long.class).single();
     }
 
     private static Object outcome(java.util.concurrent.Callable<Object> call) {
