@@ -41,7 +41,10 @@ import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMappi
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.server.port=0",
                 "pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "pipelinepulse.spa.base-url=https://app.example.com",
-                "pipelinepulse.identity.allowed-zoho-orgs=4000000000000001"})
+                "pipelinepulse.identity.allowed-zoho-orgs=4000000000000001",
+                // This context stays cached for the rest of the JVM on the schema the sync tests use: with
+                // production's schedule it started runs of its own between their steps (409 sync-running).
+                "pipelinepulse.pipeline.sync-interval=0"})
 @Import({TestDatabaseConfiguration.class, RouteInventoryIntegrationTests.ManagementContextCapture.class})
 class RouteInventoryIntegrationTests {
 

@@ -144,7 +144,9 @@ class StartupPathsIntegrationTests {
                 "--pipelinepulse.database.region=" + REGION,
                 "--pipelinepulse.database.pool-size=3",
                 "--pipelinepulse.zoho.redirect-uri=https://api.example.com/api/zoho/auth/callback", "--pipelinepulse.spa.base-url=https://app.example.com",
-                "--pipelinepulse.identity.allowed-zoho-orgs=4000000000000001"));
+                "--pipelinepulse.identity.allowed-zoho-orgs=4000000000000001",
+                // No scheduled sync: these instances share the schema of the tests that start their own runs.
+                "--pipelinepulse.pipeline.sync-interval=0"));
         if (!tlsInUrl) {
             args.add("--spring.datasource.hikari.data-source-properties.sslmode=verify-full");
             args.add("--spring.datasource.hikari.data-source-properties.sslrootcert=" + gate.rootCertificate());
