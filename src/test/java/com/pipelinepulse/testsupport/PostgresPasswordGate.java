@@ -77,6 +77,10 @@ public final class PostgresPasswordGate implements AutoCloseable {
         String storePassword = TestKeys.password();
         Path keyStore = directory.resolve("gate.p12");
         Path certificate = directory.resolve("root.crt");
+        // Gone when the JVM ends (deleteOnExit deletes in reverse order: the files, then their directory).
+        for (Path path : List.of(directory, keyStore, certificate)) {
+            path.toFile().deleteOnExit();
+        }
         keytool("-genkeypair", "-alias", "gate", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
                 "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-keystore", keyStore.toString(), "-storetype",
                 "PKCS12", "-storepass", storePassword, "-keypass", storePassword);
