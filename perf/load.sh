@@ -27,7 +27,8 @@
 # server's hot paths before anything is measured; 90), PERF_REFRESH_CHAINS (token chains per refresh run, 200),
 # PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
 # PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_APP_ARGS (more jar arguments),
-# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh), PERF_JAVA_OPTS (the API's JVM options;
+# PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh; PERF_JFR=boot records from the JVM's
+# start and keeps each measured window, the one that does not disturb the window), PERF_JAVA_OPTS (the API's JVM options;
 # default "dockerfile": the environment the Dockerfile sets, JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX, i.e. the shipped
 # settings issue 18's RSS target is about; e.g. "-Xms512m -Xmx512m" for the heap of the older runs),
 # PERF_OUT (results directory, perf/results/<UTC time>), PG_HOST/PG_PORT/PG_USER (127.0.0.1/5432/postgres, a
@@ -52,6 +53,7 @@ threads="${PERF_THREADS:-2}"
 signin_rate="${PERF_SIGNIN_RATE:-50}"
 signin_seconds="${PERF_SIGNIN_SECONDS:-30}"
 java_opts="${PERF_JAVA_OPTS:-dockerfile}" # the shipped JVM settings (perf/common.sh, prod_start_api)
+[[ "${PERF_JFR:-0}" == boot ]] && java_opts+=" -XX:StartFlightRecording=name=boot,settings=profile,maxage=2h"
 db_pool="${PERF_DB_POOL_SIZE:-10}" # the shipped default of PP_DATABASE_POOL_SIZE
 pg_host="${PG_HOST:-127.0.0.1}" pg_port="${PG_PORT:-5432}" pg_user="${PG_USER:-postgres}"
 api_port="${PERF_API_PORT:-28080}" mgmt_port="${PERF_MANAGEMENT_PORT:-28081}" stand_in_port="${PERF_STAND_IN_PORT:-28090}"
@@ -190,23 +192,39 @@ pgss_report() { # $1 = requests of the run, $2 = file: calls and PostgreSQL exec
       from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
      order by total_exec_time desc limit 25" >"$2" 2>/dev/null || true
 }
-cpu_mark() { pgss_reset; backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"; stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; }
+# The whole machine's busy CPU time (ms, every process and the kernel, from /proc/stat): what is left after the API,
+# PostgreSQL's backends and the stand-in is the load driver, PostgreSQL's background processes and the rest.
+machine_ms() { awk '/^cpu / { print int(($2 + $3 + $4 + $7 + $8) * 1000 / '"${clk_tck}"') }' /proc/stat; }
+cpu_mark() { pgss_reset; backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"; stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; machine_cpu0="$(machine_ms)"; }
 cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... stand_in_cpu_ms_per_req=..."
   local n="${1:-0}"
   (( n > 0 )) || n=1
   awk -v a=$(( $(cpu_ms "${app_pid}") - app_cpu0 )) -v d=$(( $(cpu_ms ${backends}) - db_cpu0 )) \
-      -v w=$(( $(cpu_ms "${stand_in_pid}") - stand_in_cpu0 )) -v n="${n}" \
-      'BEGIN { printf "app_cpu_ms_per_req=%.3f db_cpu_ms_per_req=%.3f stand_in_cpu_ms_per_req=%.3f", a / n, d / n, w / n }'
+      -v w=$(( $(cpu_ms "${stand_in_pid}") - stand_in_cpu0 )) -v m=$(( $(machine_ms) - machine_cpu0 )) -v n="${n}" \
+      'BEGIN { printf "app_cpu_ms_per_req=%.3f db_cpu_ms_per_req=%.3f stand_in_cpu_ms_per_req=%.3f machine_cpu_ms_per_req=%.3f", a / n, d / n, w / n, m / n }'
 }
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2" | head -n 1; }
 
-jfr_start() { [[ "${PERF_JFR:-0}" == 1 ]] && jcmd "${app_pid}" JFR.start name="$1" settings=profile filename="${out}/$1.jfr" >/dev/null || true; }
+# PERF_JFR=1 starts a recording in the running JVM for each measured window; PERF_JFR=boot records from the JVM's start
+# (-XX:StartFlightRecording, added to the API's JVM options) and dumps each measured window from it (JFR.dump begin/end).
+# Starting JFR mid-run costs the window itself (the API's CPU per sign-in went from 15.7 to 61.8 ms, docs/benchmarks.md
+# section 2), so PERF_JFR=boot is the one to profile with.
+jfr_begin=""
+jfr_start() {
+  case "${PERF_JFR:-0}" in
+    1) jcmd "${app_pid}" JFR.start name="$1" settings=profile filename="${out}/$1.jfr" >/dev/null || true ;;
+    boot) jfr_begin="$(date -u +%Y-%m-%dT%H:%M:%SZ)" ;;
+  esac
+}
 jfr_stop() {
-  if [[ "${PERF_JFR:-0}" == 1 ]]; then
-    jcmd "${app_pid}" JFR.stop name="$1" >/dev/null || true
-    perf/jfr-top.sh "${out}/$1.jfr" >"${out}/$1-jfr-top.txt" 2>&1 || true
-  fi
+  case "${PERF_JFR:-0}" in
+    1) jcmd "${app_pid}" JFR.stop name="$1" >/dev/null || true ;;
+    boot) jcmd "${app_pid}" JFR.dump name=boot begin="${jfr_begin}" end="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+            filename="${out}/$1.jfr" >/dev/null || true ;;
+    *) return 0 ;;
+  esac
+  perf/jfr-top.sh "${out}/$1.jfr" >"${out}/$1-jfr-top.txt" 2>&1 || true
 }
 snapshot_top() { (sleep "$1"; top -b -n 1 -w 200 | head -n 22 >"${out}/top-$2.txt") & }
 
@@ -221,6 +239,10 @@ run_wrk() { # $1 = scenario, $2 = script, $3 = tokens file or "", $4 = seconds, 
 record() { # $1 = scenario, $2 = PERF line, $3 = errors, $4 = load before, $5 = notes
   local rss
   rss="$(ps -o rss= -p "${app_pid}" | tr -d ' ')"
+  # What the resident set is made of: anonymous memory (heap, metaspace, code, stacks, malloc) against mapped files
+  # (the JDK's libraries, the CDS archive), and with NativeMemoryTracking in the JVM options the JVM's own account.
+  grep -E '^(Rss|Pss_Anon|Pss_File|Anonymous|Shared_Clean|Private_Clean)' "/proc/${app_pid}/smaps_rollup" >"${out}/memory-$1.txt" 2>/dev/null || true
+  [[ "${java_opts}" == *NativeMemoryTracking* ]] && jcmd "${app_pid}" VM.native_memory summary >>"${out}/memory-$1.txt" 2>&1
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$(field rps "$2")" "$(field p50_ms "$2")" \
     "$(field p90_ms "$2")" "$(field p99_ms "$2")" "$(field p999_ms "$2")" "$(field max_ms "$2")" "$3" \
     "$(field requests "$2")" "${rss}" "$4" "$(load1)" "$5" >>"${results}"
