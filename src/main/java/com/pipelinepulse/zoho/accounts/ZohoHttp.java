@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
@@ -51,7 +50,7 @@ public final class ZohoHttp {
         }
     }
 
-    private final JdkClientHttpRequestFactory requestFactory;
+    private final ClientHttpRequestFactory requestFactory;
     private final RestClient client;
     private final ObjectMapper json;
 
@@ -72,7 +71,7 @@ public final class ZohoHttp {
      * The JDK HttpClient under every Zoho call (also under the library's token response clients): HTTP/1.1,
      * redirects not followed, {@code connectTimeout} to connect and {@code callTimeout} for the whole exchange.
      */
-    static JdkClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration callTimeout) {
+    static ClientHttpRequestFactory requestFactory(Duration connectTimeout, Duration callTimeout) {
         HttpClient httpClient = HttpClient.newBuilder()
                 // HTTP/1.1: JDK 17's HTTP/2 client fails exchanges in flight when a server rotates connections with
                 // GOAWAY (docs/benchmarks.md, finding 2); token calls are few and gain nothing from multiplexing.
@@ -80,10 +79,8 @@ public final class ZohoHttp {
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        // JdkClientHttpRequest applies this to the whole exchange, body included.
-        requestFactory.setReadTimeout(callTimeout);
-        return requestFactory;
+        // Blocking sends on the caller's thread, the whole exchange (body included) within callTimeout.
+        return new BlockingHttpRequestFactory(httpClient, callTimeout);
     }
 
     Answer post(URI uri, String operation) {

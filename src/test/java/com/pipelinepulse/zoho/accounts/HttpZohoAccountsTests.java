@@ -18,6 +18,8 @@ import com.pipelinepulse.testsupport.ZohoStandIn;
 import com.pipelinepulse.zoho.ZohoDataCenter;
 import com.pipelinepulse.zoho.ZohoDataCenters;
 import com.pipelinepulse.zoho.accounts.ZohoAccountsException.Kind;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
@@ -176,6 +178,39 @@ class HttpZohoAccountsTests {
                 .isInstanceOfSatisfying(ZohoAccountsException.class,
                         e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_400));
+    }
+
+    @Test
+    void anAnswerWhoseBodyTricklesInIsCutOffAtTheCallTimeout() {
+        // The headers come at once; the body's five pieces take 1.5 s: the budget covers the whole exchange.
+        faulty.stubFor(post(urlPathEqualTo("/us/oauth/v2/token")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"access_token\":\"1000.abc\",\"expires_in\":3600,\"token_type\":\"Bearer\"}")
+                .withChunkedDribbleDelay(5, 1_500)));
+        ZohoAccounts impatient = client(Duration.ofMillis(300), "pp-test-client");
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> impatient.exchangeCode(dc("us", faulty.baseUrl() + "/us"), "c", null))
+                .isInstanceOfSatisfying(ZohoAccountsException.class,
+                        e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_400));
+    }
+
+    @Test
+    void aCallToZohoStartsNoThreadOfItsOwn() {
+        // Spring's JDK request factory started two threads per code exchange on a two-CPU machine (the JDK's
+        // completion of sendAsync on a new thread, the form body written from another), one on larger machines.
+        accounts.exchangeCode(eu, "stub.eu-viewer.abcDEF123", "verifier-value");
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(accounts.exchangeCode(eu, "stub.eu-viewer.abcDEF123", "verifier-value").accessToken())
+                    .isNotBlank();
+        }
+
+        assertThat(threads.getTotalStartedThreadCount() - before).as("threads started by 20 exchanges")
+                .isLessThan(5);
     }
 
     @Test
