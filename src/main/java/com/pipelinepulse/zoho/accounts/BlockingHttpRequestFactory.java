@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.HttpHeaders;
@@ -37,7 +37,7 @@ import org.springframework.http.client.ClientHttpResponse;
  * that future through {@code CompletableFuture}'s default executor, which on a machine with one or two CPUs is a new
  * thread per task; and it writes every request body from a new thread unless the client has an executor. With it,
  * each sign-in started about six threads (docs/benchmarks.md, issue 18's sign-in profile). Here the caller's thread
- * sends, the body is a byte array, and the client's own work runs on the executor it was built with.
+ * sends, the body is a byte array, and the client's own work runs on its pool of worker threads, which are reused.
  *
  * <p>The budget: the request's timeout bounds connecting and waiting for the headers; what is left of it then bounds
  * reading the body, after which the body stream is closed and the read fails with {@link HttpTimeoutException}.
@@ -48,15 +48,25 @@ final class BlockingHttpRequestFactory implements ClientHttpRequestFactory {
     private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host",
             "upgrade");
 
-    /** Closes the bodies that outlive their budget. One daemon thread for every client; its tasks are tiny. */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "zoho-http-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * Closes the bodies that outlive their budget. One daemon thread for every client; its tasks are tiny, and a
+     * task cancelled because its answer was read in time leaves the queue at once (a CRM sync makes thousands of
+     * calls, each with a deadline up to the call budget away, and each deadline holds its answer's stream).
+     */
+    private static final ScheduledExecutorService DEADLINES = deadlines();
 
     private final HttpClient client;
     private final Duration callTimeout;
+
+    private static ScheduledExecutorService deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "zoho-http-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     BlockingHttpRequestFactory(HttpClient client, Duration callTimeout) {
         this.client = client;
