@@ -170,7 +170,7 @@ class RefreshInOneStatementIntegrationTests {
         }
         // Values another masking rule (or none) touches: the database leaves the audit row to the audit module.
         for (String email : List.of("basic+ana@example.com", ZohoConnectionRows.usAdminToken() + "@example.com",
-                TestKeys.jwtShaped("sig") + "@example.com", TestKeys.awsAccessKeyIdShaped() + "@example.com",
+                TestKeys.jwtShaped("sig") + "@example.com", TestKeys.awsKeyIdShaped("AKIA") + "@example.com",
                 "not an email", "ana@localhost")) {
             assertThat(sqlMask(email)).as(email).isNull();
         }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
  */
 public final class LogCanaries {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Any email address whose local part is not reduced to one character and {@code ***}. */
     private static final Pattern EMAIL = Pattern.compile(
@@ -36,7 +33,7 @@ public final class LogCanaries {
     private final List<String> emails = new ArrayList<>();
 
     public LogCanaries() {
-        secrets.put("jwt", jwtShaped());
+        secrets.put("jwt", TestKeys.jwtShaped(""));
         secrets.put("zoho access token", zohoToken());
         secrets.put("zoho refresh token", zohoToken());
         secrets.put("bearer credential", "canary" + randomHex(16));
@@ -46,8 +43,8 @@ public final class LogCanaries {
         secrets.put("refresh_token parameter", "canaryrt" + randomHex(16));
         secrets.put("client_secret parameter", "canarycs" + randomHex(16));
         secrets.put("password parameter", "canarypw" + randomHex(8));
-        secrets.put("aws access key", "AKIA" + upperAlnum(16));
-        secrets.put("aws session key", "ASIA" + upperAlnum(16));
+        secrets.put("aws access key", TestKeys.awsKeyIdShaped("AKIA"));
+        secrets.put("aws session key", TestKeys.awsKeyIdShaped("ASIA"));
         emails.add("canary." + randomHex(4) + "@example.com");
         emails.add("Zed_" + randomHex(3) + "+tag@sub.example.org");
     }
@@ -171,25 +168,7 @@ public final class LogCanaries {
         return records;
     }
 
-    private static String jwtShaped() {
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"at+jwt\"}".getBytes());
-        String payload = b64.encodeToString(("{\"sub\":\"canary-" + randomHex(4) + "\"}").getBytes());
-        byte[] signature = new byte[32];
-        RANDOM.nextBytes(signature);
-        return header + "." + payload + "." + b64.encodeToString(signature);
-    }
-
     private static String zohoToken() {
         return "1000." + randomHex(16) + "." + randomHex(16);
-    }
-
-    private static String upperAlnum(int length) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        StringBuilder sb = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
-        }
-        return sb.toString();
     }
 }

@@ -39,10 +39,13 @@ public final class TestKeys {
                 + "." + signaturePrefix + randomBase64Url(16);
     }
 
-    /** Text shaped like an AWS access key id ({@code AKIA} and 16 random capitals and digits), made at run time. */
-    public static String awsAccessKeyIdShaped() {
+    /**
+     * Text shaped like an AWS key id: {@code prefix} ({@code AKIA} for a long-term access key, {@code ASIA} for a
+     * session's) and 16 random capitals and digits, made at run time.
+     */
+    public static String awsKeyIdShaped(String prefix) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        StringBuilder id = new StringBuilder("AKIA");
+        StringBuilder id = new StringBuilder(prefix);
         for (int i = 0; i < 16; i++) {
             id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
         }
