@@ -153,7 +153,7 @@ final class LayeredSecrets implements Secrets {
         if (group != null) {
             String value = group.fields().get(name.field());
             if (value != null && !value.isBlank()) {
-                served.put(name, new Served(SecretSource.AWS, group.fetchedAt()));
+                markServed(name, new Served(SecretSource.AWS, group.fetchedAt()));
                 return Optional.of(value);
             }
         }
@@ -237,7 +237,20 @@ final class LayeredSecrets implements Secrets {
     }
 
     private void markFallback(SecretName name, SecretSource source) {
-        served.compute(name, (n, old) -> old != null && old.source() == source ? old : new Served(source, clock.instant()));
+        Served now = served.get(name);
+        if (now == null || now.source() != source) {
+            served.compute(name, (n, old) -> old != null && old.source() == source ? old : new Served(source, clock.instant()));
+        }
+    }
+
+    /**
+     * Records what serves a secret. Secrets are read on every use (a bearer request reads the JWT key ring), so the
+     * usual case, nothing changed, only reads the map: a write would lock the entry that every request thread shares.
+     */
+    private void markServed(SecretName name, Served now) {
+        if (!now.equals(served.get(name))) {
+            served.put(name, now);
+        }
     }
 
     private void reportFallback(SecretName name, String reason) {
