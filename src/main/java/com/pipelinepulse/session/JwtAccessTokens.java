@@ -65,22 +65,23 @@ class JwtAccessTokens implements AccessTokenVerifier {
     private final LongAdder fullVerifications = new LongAdder();
 
     /**
-     * The parser for the key ring as it was last read. Parsing the ring and building a parser cost about a fifth of
-     * a verification (docs/benchmarks.md); they are redone only when the ring's text changes (a rotation), which
-     * is still noticed on the first verification after it.
+     * The key ring as it was last read: its parser, and its active key for signing. Parsing the ring and building a
+     * parser cost about a fifth of a verification (docs/benchmarks.md), parsing it and making the signing key a
+     * tenth of a refresh's issue; they are redone only when the ring's text changes (a rotation), which is still
+     * noticed on the first verification or issue after it.
      */
-    private volatile RingParser ringParser;
+    private volatile CurrentRing currentRing;
 
-    private record RingParser(String ringText, JwtParser parser) {
-        /** Never the ring's text: it holds the signing keys. */
+    private record CurrentRing(String ringText, JwtParser parser, String activeKid, SecretKey activeKey) {
+        /** Never the ring's text nor its key: they are the signing keys. */
         @Override
         public String toString() {
-            return "RingParser[ring=" + (ringText == null ? "absent" : "present") + "]";
+            return "CurrentRing[ring=" + (ringText == null ? "absent" : "present") + ", activeKid=" + activeKid + "]";
         }
     }
 
     /** What a full verification of one token found, and with which key ring. */
-    private record Verified(RingParser ring, AccessTokenClaims claims) {
+    private record Verified(CurrentRing ring, AccessTokenClaims claims) {
     }
 
     @Autowired
@@ -116,7 +117,7 @@ class JwtAccessTokens implements AccessTokenVerifier {
     }
 
     IssuedToken issue(UserAccount user, UUID sessionId) {
-        KeyRing ring = secrets.keyRing(SecretName.JWT_KEYS);
+        CurrentRing ring = currentRing();
         Instant now = Instant.now();
         Instant expiry = now.plus(properties.accessTokenLifetime());
         String token = Jwts.builder()
@@ -132,7 +133,7 @@ class JwtAccessTokens implements AccessTokenVerifier {
                 .claim("sid", sessionId.toString())
                 .issuedAt(Date.from(now))
                 .expiration(Date.from(expiry))
-                .signWith(hmacKey(ring.activeKey()), Jwts.SIG.HS256)
+                .signWith(ring.activeKey(), Jwts.SIG.HS256)
                 .compact();
         return new IssuedToken(token, properties.accessTokenLifetime().toSeconds());
     }
@@ -143,7 +144,7 @@ class JwtAccessTokens implements AccessTokenVerifier {
             throw new InvalidAccessTokenException("malformed");
         }
         // Outside the try: a broken key ring is a server fault, not a malformed token.
-        RingParser ring = ringParser();
+        CurrentRing ring = currentRing();
         ByteBuffer key = verified == null ? null : ByteBuffer.wrap(Sha256.of(compactToken));
         Verified known = key == null ? null : verified.asMap().get(key);
         AccessTokenClaims claims;
@@ -215,20 +216,21 @@ class JwtAccessTokens implements AccessTokenVerifier {
         return result;
     }
 
-    private RingParser ringParser() {
+    private CurrentRing currentRing() {
         String text = secrets.require(SecretName.JWT_KEYS);
-        RingParser current = ringParser;
+        CurrentRing current = currentRing;
         if (current == null || !current.ringText().equals(text)) {
+            KeyRing ring = KeyRing.parse(text);
             JwtParser parser = Jwts.parser()
-                    .keyLocator(new PinnedKeyLocator(KeyRing.parse(text)))
+                    .keyLocator(new PinnedKeyLocator(ring))
                     .requireIssuer(ISSUER)
                     .requireAudience(properties.audience())
                     .clockSkewSeconds(properties.clockSkew().toSeconds())
                     // exp and nbf by the application's clock, the one the cache goes by.
                     .clock(() -> Date.from(clock.instant()))
                     .build();
-            current = new RingParser(text, parser);
-            ringParser = current;
+            current = new CurrentRing(text, parser, ring.activeKid(), hmacKey(ring.activeKey()));
+            currentRing = current;
             if (verified != null) {
                 // Entries of the old ring are never used again (they name it); this only frees them.
                 verified.invalidateAll();

@@ -2,11 +2,14 @@ package com.pipelinepulse.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pipelinepulse.secrets.KeyRing;
 import com.pipelinepulse.testsupport.RecordInstances;
 import com.pipelinepulse.testsupport.TestKeys;
 import io.jsonwebtoken.Jwts;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.UUID;
+import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 
 /** Records of the session module that hold a token or key never show it in {@code toString()} (logs, debuggers). */
@@ -28,11 +31,15 @@ class SecretHoldingRecordsTests {
     }
 
     @Test
-    void theParsedKeyRingNeverShowsTheRingText() throws Exception {
-        Object ringParser = RecordInstances.of(JwtAccessTokens.class, "RingParser", KEY_RING,
-                Jwts.parser().build());
+    void theParsedKeyRingNeverShowsTheRingTextNorItsSigningKey() throws Exception {
+        KeyRing ring = KeyRing.parse(KEY_RING);
+        SecretKey signingKey = JwtAccessTokens.hmacKey(ring.activeKey());
+        Object currentRing = RecordInstances.of(JwtAccessTokens.class, "CurrentRing", KEY_RING,
+                Jwts.parser().build(), ring.activeKid(), signingKey);
 
-        assertThat(ringParser.toString()).doesNotContain("canary").doesNotContain("k1:");
+        assertThat(currentRing.toString()).doesNotContain("canary").doesNotContain("k1:")
+                .doesNotContain(Base64.getUrlEncoder().withoutPadding().encodeToString(signingKey.getEncoded()))
+                .doesNotContain(signingKey.toString()).contains("activeKid=k1");
     }
 
     @Test
