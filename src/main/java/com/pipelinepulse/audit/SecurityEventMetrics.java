@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -39,6 +41,11 @@ class SecurityEventMetrics {
             SecurityEvent.Types.SECRETS_FALLBACK, MetricNames.SECRETS_FALLBACKS);
 
     private final MeterRegistry meters;
+    /**
+     * The counters one event increments, found once per type and outcome: a refresh publishes an event, and looking
+     * its meters up in the registry each time cost about 1 % of a refresh's CPU (docs/benchmarks.md).
+     */
+    private final Map<String, List<Counter>> countersByTypeAndOutcome = new ConcurrentHashMap<>();
 
     SecurityEventMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -51,15 +58,23 @@ class SecurityEventMetrics {
     void on(SecurityEvent event) {
         String type = KNOWN_TYPES.contains(event.type()) ? event.type() : "other";
         String outcome = OUTCOMES.contains(event.outcome()) ? event.outcome() : "other";
-        auditEvents(type, outcome).increment();
+        // Type and outcome are bounded (unknown ones are "other"), so this map is too.
+        countersByTypeAndOutcome.computeIfAbsent(type + ' ' + outcome, key -> counters(type, outcome))
+                .forEach(Counter::increment);
+    }
+
+    private List<Counter> counters(String type, String outcome) {
+        List<Counter> counters = new ArrayList<>();
+        counters.add(auditEvents(type, outcome));
         String byOutcome = BY_OUTCOME.get(type);
         if (byOutcome != null) {
-            byOutcome(byOutcome, outcome).increment();
+            counters.add(byOutcome(byOutcome, outcome));
         }
         String plain = PLAIN.get(type);
         if (plain != null) {
-            plain(plain).increment();
+            counters.add(plain(plain));
         }
+        return List.copyOf(counters);
     }
 
     private Counter byOutcome(String name, String outcome) {
