@@ -36,4 +36,16 @@ class PingIntegrationTests {
         mvc.perform(post("/api/ping")).andExpect(status().isUnauthorized())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
     }
+
+    @Test
+    void theApiSpeaksJsonOnly() throws Exception {
+        // XML and YAML converters come with libraries on the class path; the API must not answer in them.
+        for (String other : new String[] {"application/yaml", "application/xml", "text/xml"}) {
+            mvc.perform(get("/api/ping").accept(other))
+                    .andExpect(status().isNotAcceptable());
+        }
+        mvc.perform(get("/api/ping").accept("application/yaml", "application/json;q=0.5"))
+                .andExpect(status().isOk())
+                .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON));
+    }
 }
