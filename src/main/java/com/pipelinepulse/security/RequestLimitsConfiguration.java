@@ -17,6 +17,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RequestLimitProperties.class)
@@ -42,6 +43,19 @@ class RequestLimitsConfiguration {
     RequestRejectedHandler problemRequestRejectedHandler(ProblemResponseWriter problems) {
         return (request, response, rejected) -> problems.write(request, response, ProblemType.BAD_REQUEST,
                 "The request was rejected.");
+    }
+
+    /**
+     * Spring Security's default firewall, with its header rules decided without a regular expression
+     * ({@link HeaderCharacters}: the same answers, a fraction of the cost on a bearer token). Spring Security's
+     * {@code WebSecurity} uses the application's {@code HttpFirewall} bean ({@code HttpFirewallIntegrationTests}).
+     */
+    @Bean
+    StrictHttpFirewall httpFirewall() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setAllowedHeaderNames(HeaderCharacters::allowedName);
+        firewall.setAllowedHeaderValues(HeaderCharacters::allowedValue);
+        return firewall;
     }
 
     @Bean
