@@ -38,4 +38,12 @@ class OpenApiIntegrationTests {
         assertThat(body).contains("X-Requested-With").contains("bearer");
         assertThat(paths.has("/error")).isFalse();
     }
+
+    @Test
+    void theYamlFormOfTheDescriptionIsServedToo() throws Exception {
+        // The API's own answers are JSON only (web.JsonOnlyConverters); the description's YAML form is SpringDoc's text.
+        String yaml = mvc.perform(get("/v3/api-docs.yaml")).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+        assertThat(yaml).startsWith("openapi:").contains("/api/auth/refresh:");
+    }
 }
