@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,56 +62,36 @@ public final class SignInLoad {
         // so that a caller measuring CPU over the whole run can count them.
         int driverWarmup = (int) Math.round(rate * Double.parseDouble(System.getenv().getOrDefault("PERF_DRIVER_WARMUP_S", "0")));
         AtomicInteger driverWarmupErrors = new AtomicInteger();
-        List<java.util.concurrent.Future<?>> warming = new ArrayList<>();
-        long w0 = System.nanoTime();
-        for (int i = 0; i < driverWarmup; i++) {
-            long scheduled = w0 + i * (long) (1e9 / rate);
-            long wait;
-            while ((wait = scheduled - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
+        for (Future<?> warming : onSchedule(workers, driverWarmup, rate, System.nanoTime(), (user, scheduled) -> {
+            try {
+                signIn(http, api, user, scheduled);
+            } catch (Exception e) {
+                driverWarmupErrors.incrementAndGet();
             }
-            String user = USERS[i % USERS.length];
-            warming.add(workers.submit(() -> {
-                try {
-                    signIn(http, api, user, scheduled);
-                } catch (Exception e) {
-                    driverWarmupErrors.incrementAndGet();
-                }
-            }));
-        }
-        for (java.util.concurrent.Future<?> f : warming) {
-            f.get();
+        })) {
+            warming.get();
         }
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         ConcurrentLinkedQueue<String> errorKinds = new ConcurrentLinkedQueue<>();
         int total = (int) Math.round(rate * seconds);
-        long intervalNanos = (long) (1e9 / rate);
         long t0 = System.nanoTime() + 200_000_000L;
-        for (int i = 0; i < total; i++) {
-            long scheduled = t0 + i * intervalNanos;
-            long wait;
-            while ((wait = scheduled - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            String user = USERS[i % USERS.length];
-            workers.execute(() -> {
-                try {
-                    long[] sample = signIn(http, api, user, scheduled);
-                    samples.add(sample);
-                    if (timeline) {
-                        System.out.printf("SAMPLE %d ok %.1f%n", System.currentTimeMillis(), sample[0] / 1e6);
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                    errorKinds.add(e.getClass().getSimpleName() + ": " + e.getMessage());
-                    if (timeline) {
-                        System.out.printf("SAMPLE %d error %.1f %s%n", System.currentTimeMillis(),
-                                (System.nanoTime() - scheduled) / 1e6, String.valueOf(e.getMessage()).replace(' ', '_'));
-                    }
+        onSchedule(workers, total, rate, t0, (user, scheduled) -> {
+            try {
+                long[] sample = signIn(http, api, user, scheduled);
+                samples.add(sample);
+                if (timeline) {
+                    System.out.printf("SAMPLE %d ok %.1f%n", System.currentTimeMillis(), sample[0] / 1e6);
                 }
-            });
-        }
+            } catch (Exception e) {
+                errors.incrementAndGet();
+                errorKinds.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+                if (timeline) {
+                    System.out.printf("SAMPLE %d error %.1f %s%n", System.currentTimeMillis(),
+                            (System.nanoTime() - scheduled) / 1e6, String.valueOf(e.getMessage()).replace(' ', '_'));
+                }
+            }
+        });
         workers.shutdown();
         workers.awaitTermination(60, TimeUnit.SECONDS);
         long elapsedNanos = System.nanoTime() - t0;
@@ -122,6 +103,30 @@ public final class SignInLoad {
         print("callback", all, 1);
         print("whole", all, 2);
         errorKinds.stream().distinct().limit(5).forEach(k -> System.out.println("ERROR " + k));
+    }
+
+    /** One sign-in's work: the user to sign in and its scheduled start (System.nanoTime()). */
+    private interface SignInTask {
+        void run(String user, long scheduled);
+    }
+
+    /**
+     * The open loop: starts {@code count} sign-ins at {@code rate} a second from {@code t0}, each on a worker of its
+     * own at its scheduled time whatever the earlier ones are doing, the users in turn.
+     */
+    private static List<Future<?>> onSchedule(ExecutorService workers, int count, double rate, long t0, SignInTask task) {
+        long intervalNanos = (long) (1e9 / rate);
+        List<Future<?>> started = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long scheduled = t0 + i * intervalNanos;
+            long wait;
+            while ((wait = scheduled - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            String user = USERS[i % USERS.length];
+            started.add(workers.submit(() -> task.run(user, scheduled)));
+        }
+        return started;
     }
 
     /** @return nanoseconds: {API time (start + callback), callback, whole sign-in from its scheduled start} */
