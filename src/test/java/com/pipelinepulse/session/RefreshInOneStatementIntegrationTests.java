@@ -17,8 +17,10 @@ import com.pipelinepulse.testsupport.TestSessions;
 import com.pipelinepulse.testsupport.TestSessions.SignedIn;
 import com.pipelinepulse.testsupport.ZohoConnectionRows;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -174,6 +176,49 @@ class RefreshInOneStatementIntegrationTests {
                 "not an email", "ana@localhost")) {
             assertThat(sqlMask(email)).as(email).isNull();
         }
+    }
+
+    /**
+     * V53 replaced V50's regular expressions with string functions; V50's expressions are the oracle here, over
+     * values built from the pieces the rule turns on (every character class, the separators, the refused words in
+     * mixed case, non-ASCII, whitespace). A fixed seed, so that a failure names values that reproduce.
+     */
+    @Test
+    void theMaskDecidesAsTheRegularExpressionsItReplacedDid() {
+        String[] pieces = {"a", "Z", "q", "7", "0", ".", "..", "@", "@@", "-", "_", "%", "+", "co", "uk", "io", "x",
+                "eyj", "EyJ", "1000.", "1000", "bearer", "BASIC", "oauthToken", "akia", "AsIa", "é", "ß", "K", " ",
+                "\n", "\t", "*", "/", "'", "\\", "(", "$"};
+        Random random = new Random(18);
+        List<String> values = new ArrayList<>(List.of("", "@", "a@", "@b.co", "a@b", "a@b.c", "a@b.co",
+                "a@.b.co", "a@b..co", "a@b.co.", "a@b.c0", "a@-.co", "a.@b-.co", "ab@b.co\n", "A@B.CO", "a@b@c.co"));
+        // Mostly address-shaped (local part, '@', domain label, '.', last label), each piece usually one its place
+        // allows, so that both outcomes are common.
+        String[][] allowed = {{"a", "Z", "7", ".", "_", "%", "+", "-", "co"}, {"a", "Z", "7", "-", "co", "x"},
+                {"co", "uk", "io", "x", "Zq"}};
+        while (values.size() < 20_000) {
+            StringBuilder value = new StringBuilder();
+            for (int part = 0; part < 3; part++) {
+                for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                    value.append(random.nextInt(4) > 0 ? allowed[part][random.nextInt(allowed[part].length)]
+                            : pieces[random.nextInt(pieces.length)]);
+                }
+                if (part < 2) {
+                    value.append(random.nextInt(5) > 0 ? (part == 0 ? "@" : ".") : pieces[random.nextInt(pieces.length)]);
+                }
+            }
+            values.add(value.toString());
+        }
+        List<String> disagreements = jdbc.sql("""
+                select e from unnest(cast(:values as text[])) e
+                 where refresh_session_mask_email(e) is distinct from (
+                       case when e ~ '^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}$'
+                                 and e !~* '(eyj|1000\\.|bearer|basic|oauthtoken|akia|asia)'
+                            then regexp_replace(e, '^(.)[^@]*@(.*)$', '\\1***@\\2') end)""")
+                .param("values", values.toArray(String[]::new)).query(String.class).list();
+        assertThat(disagreements).isEmpty();
+        long masked = jdbc.sql("select count(refresh_session_mask_email(e)) from unnest(cast(:values as text[])) e")
+                .param("values", values.toArray(String[]::new)).query(Long.class).single();
+        assertThat(masked).as("values the rule masks, among those compared").isGreaterThan(2_000);
     }
 
     @Test
