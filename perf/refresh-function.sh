@@ -20,8 +20,9 @@ pg=(-h "${PG_HOST:-127.0.0.1}" -p "${PG_PORT:-5432}" -U "${PG_USER:-postgres}")
 db=pp_refresh_fn
 (( clients * 20 <= 200 )) || { echo "at most 10 clients (20 sessions each)" >&2; exit 2; }
 
+script="$(mktemp)"
+trap 'rm -f "${script}"; psql "${pg[@]}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true' EXIT
 psql "${pg[@]}" -d postgres -qc "drop database if exists ${db} with (force)" -qc "create database ${db}"
-trap 'psql "${pg[@]}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true' EXIT
 psql "${pg[@]}" -d "${db}" -qc "create schema pipelinepulse"
 for file in $(ls src/main/resources/db/migration/V*__*.sql | sed 's/.*\/V\([0-9]*\)__.*/\1 &/' | sort -n | awk '{print $2}'); do
   version="$(basename "${file}" | sed 's/^V\([0-9]*\)__.*/\1/')"
@@ -44,8 +45,6 @@ SQL
 psql "${pg[@]}" -qc checkpoint
 
 # One transaction: <per> rotations of the client's sessions, each presenting its session's live token.
-script="$(mktemp)"
-trap 'rm -f "${script}"; psql "${pg[@]}" -d postgres -qc "drop database if exists ${db} with (force)" >/dev/null 2>&1 || true' EXIT
 {
   echo "\\set s :client_id * 20 + random(1, $(( 20 / per )))"
   printf 'select'
