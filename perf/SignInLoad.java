@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * start (includes the stand-in's page and any queueing in this driver). A sign-in is an error unless the start
  * answers 302 and the callback 302 to the SPA (not to /signin-error) with a refresh cookie. With PERF_TIMELINE=1
  * every sign-in is also printed with its end time (for perf/faults.sh). With PERF_DRIVER_WARMUP_S the driver first
- * runs that many seconds of sign-ins at the same rate and records none of them (perf/load.sh: 2 s), so that its own
- * JVM is warm when the measured ones start.
+ * runs that many seconds of sign-ins at the same rate and records none of them (perf/load.sh: 60 s), so
+ * that its own JVM is warm when the measured ones start, and prints {@code PERF driver_warm} when they are done.
  */
 public final class SignInLoad {
 
@@ -57,9 +57,9 @@ public final class SignInLoad {
         ExecutorService workers = Executors.newCachedThreadPool();
         // PERF_DRIVER_WARMUP_S: seconds of sign-ins at the same rate before the measured ones, not recorded. A fresh
         // driver JVM takes a few hundred milliseconds over its first sign-ins (class loading, its first TLS handshake
-        // with the stand-in, interpreted code), and the open loop piles the next ones up behind them: the driver's
-        // cost, which without this showed as the API's p99 (docs/benchmarks.md). Printed as driver_warmup=<count>,
-        // so that a caller measuring CPU over the whole run can count them.
+        // with the stand-in, interpreted code), and the open loop piles the next ones up behind them; for many
+        // seconds more its JIT compilers take CPU from the API on a small machine. The driver's cost, which without
+        // this showed as the API's p99 (docs/benchmarks.md). Printed as driver_warmup=<count>.
         int driverWarmup = (int) Math.round(rate * Double.parseDouble(System.getenv().getOrDefault("PERF_DRIVER_WARMUP_S", "0")));
         AtomicInteger driverWarmupErrors = new AtomicInteger();
         for (Future<?> warming : onSchedule(workers, driverWarmup, rate, System.nanoTime(), (user, scheduled) -> {
@@ -71,11 +71,16 @@ public final class SignInLoad {
         })) {
             warming.get();
         }
+        if (driverWarmup > 0) {
+            // The measured sign-ins start a second after this line: perf/load.sh starts its CPU count when it appears.
+            System.out.println("PERF driver_warm count=" + driverWarmup + " errors=" + driverWarmupErrors.get());
+            System.out.flush();
+        }
         ConcurrentLinkedQueue<long[]> samples = new ConcurrentLinkedQueue<>();
         AtomicInteger errors = new AtomicInteger();
         ConcurrentLinkedQueue<String> errorKinds = new ConcurrentLinkedQueue<>();
         int total = (int) Math.round(rate * seconds);
-        long t0 = System.nanoTime() + 200_000_000L;
+        long t0 = System.nanoTime() + (driverWarmup > 0 ? 1_000_000_000L : 200_000_000L);
         onSchedule(workers, total, rate, t0, (user, scheduled) -> {
             try {
                 long[] sample = signIn(http, api, user, scheduled);
