@@ -1,6 +1,7 @@
 package com.pipelinepulse.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import com.pipelinepulse.testsupport.TestDatabase;
 import com.pipelinepulse.testsupport.TestKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,10 +112,14 @@ class StartupPathsIntegrationTests {
         assertThat(gate.encrypted()).as("the fallback password went over verified TLS too").containsOnly(true);
 
         MeterRegistry meters = app.getBean(MeterRegistry.class);
-        // Every pooled connection tried IAM, was refused and came in with the password: one fallback each.
-        long passwordConnections = gate.passwordsSeen().stream().filter(dbPassword::equals).count();
-        assertThat(passwordConnections).isPositive();
-        assertThat(meters.counter(DatabaseAuthentication.FALLBACK_METRIC).count()).isEqualTo(passwordConnections);
+        // Every pooled connection tried IAM, was refused and came in with the password: one fallback each. The pool
+        // fills in the background and a connection is counted just after the gate saw its password, so both are
+        // read again until the pool has stopped opening connections.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            long passwordConnections = gate.passwordsSeen().stream().filter(dbPassword::equals).count();
+            assertThat(passwordConnections).isPositive();
+            assertThat(meters.counter(DatabaseAuthentication.FALLBACK_METRIC).count()).isEqualTo(passwordConnections);
+        });
         assertThat(meters.counter("pipelinepulse.secrets.fallback", "secret", "JWT_KEYS", "source", "env").count())
                 .isEqualTo(1.0);
         assertThat(warnings(output, "RDS IAM authentication for database user")).isEqualTo(1);
