@@ -27,7 +27,8 @@
 # server's hot paths before anything is measured; 90), PERF_REFRESH_CHAINS (token chains per refresh run, 200),
 # PERF_CONNECTIONS (32), PERF_THREADS (wrk threads, 2), PERF_SIGNIN_RATE (per s, 50), PERF_SIGNIN_SECONDS (30),
 # PERF_DRIVER_WARMUP_S (s of unrecorded sign-ins at the measured rate, in the measured run's own driver JVM, 60: the
-# step from the JIT warm-up's 10/s to 50/s sets off some 20 s of full collections in the API, docs/benchmarks.md),
+# step from the JIT warm-up's 10/s to 50/s costs the API seconds of slow collections and the JITs compile on, in
+# docs/benchmarks.md "Sign-in at 50 a second on the third host"),
 # PERF_DB_POOL_SIZE (PP_DATABASE_POOL_SIZE, 10 as shipped), PERF_APP_ARGS (more jar arguments),
 # PERF_JFR=1 (a JFR recording per measured run, summarised by perf/jfr-top.sh; PERF_JFR=boot records from the JVM's
 # start and keeps each measured window, the one that does not disturb the window), PERF_JAVA_OPTS (the API's JVM options;
