@@ -38,7 +38,10 @@
 # superuser), PERF_API_PORT/PERF_MANAGEMENT_PORT/PERF_STAND_IN_PORT (28080/28081/28090).
 # Output: $PERF_OUT/results.tsv (one line per scenario: scenario rps p50_ms p90_ms p99_ms p999_ms max_ms errors
 # requests rss_kb load1_before load1_after notes), summary.txt, the raw tool output, machine.txt, top-*.txt snapshots,
-# app-api.log (the API's JSON log).
+# app-api.log (the API's JSON log). The notes column holds, per request of the measured run: CPU (app_, db_, stand_in_,
+# machine_cpu_ms_per_req), the hypervisor's steal, the time runnable but waiting for a vCPU (app_, db_ and
+# machine_wait_ms_per_req: the kernel's schedstat of the API's threads, the backends, every thread) and the wait for a
+# pooled database connection (pool_wait_ms_per_req, HikariCP's acquire timer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=perf/common.sh
@@ -198,13 +201,46 @@ pgss_report() { # $1 = requests of the run, $2 = file: calls and PostgreSQL exec
 # The whole machine's busy CPU time (ms, every process and the kernel, from /proc/stat): what is left after the API,
 # PostgreSQL's backends and the stand-in is the load driver, PostgreSQL's background processes and the rest.
 machine_ms() { awk '/^cpu / { print int(($2 + $3 + $4 + $7 + $8) * 1000 / '"${clk_tck}"') }' /proc/stat; }
-cpu_mark() { pgss_reset; backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"; stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; machine_cpu0="$(machine_ms)"; }
-cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... stand_in_cpu_ms_per_req=..."
+steal_ms() { awk '/^cpu / { print int($9 * 1000 / '"${clk_tck}"') }' /proc/stat; } # time the hypervisor ran others
+# Run-queue wait (the kernel's schedstat, second field: ns runnable but not running): of every thread of the given
+# pids, and of every thread on the machine (wrk's among them). It says how much of a request's time was spent
+# waiting for one of the two vCPUs rather than running or waiting for I/O. Counted per thread id from the mark on (a
+# thread started in the window from zero); a thread that ends within the window takes its wait with it, so where
+# threads come and go (the sign-in: the JDK HTTP client's, the driver's) the figure is a lower bound. The pool,
+# Tomcat's workers and the backends live through a wrk run.
+wait_snapshot() { # $1 = file, then pids ("all": every process)
+  local file="$1" pid; shift
+  if [[ "$1" == all ]]; then set -- $(ls /proc | grep -E '^[0-9]+$'); fi
+  # grep -sH goes on past a thread that has ended; its lines read "/proc/<pid>/task/<tid>/schedstat:<run> <wait> <n>"
+  for pid in "$@"; do echo /proc/"${pid}"/task/*/schedstat; done | xargs grep -sH '' \
+    | awk -F '[/: ]' '{ print $5, $8 }' >"${file}" || true
+}
+wait_ms_since() { # $1 = the mark's snapshot, then the same pids; prints the wait since, in ms
+  local mark="$1"; shift
+  wait_snapshot "${mark}.now" "$@"
+  awk 'NR == FNR { w0[$1] = $2; next } { d = $2 - w0[$1]; if (d > 0) t += d } END { print int(t / 1e6) }' "${mark}" "${mark}.now"
+}
+# The time requests waited for a database connection from the pool (HikariCP's acquire timer, in ms in all).
+pool_wait_ms() {
+  curl -fsS --max-time 5 "http://127.0.0.1:${mgmt_port}/actuator/prometheus" 2>/dev/null \
+    | awk '/^hikaricp_connections_acquire_seconds_sum/ { t += $2 } END { printf "%d\n", t * 1000 }'
+}
+cpu_mark() {
+  pgss_reset; backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"
+  stand_in_cpu0="$(cpu_ms "${stand_in_pid}")"; machine_cpu0="$(machine_ms)"; steal0="$(steal_ms)"
+  wait_snapshot "${work}/wait-app" "${app_pid}"; wait_snapshot "${work}/wait-db" ${backends}
+  wait_snapshot "${work}/wait-machine" all
+  pool_wait0="$(pool_wait_ms)"
+}
+cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... ... machine_wait_ms_per_req=..."
   local n="${1:-0}"
   (( n > 0 )) || n=1
   awk -v a=$(( $(cpu_ms "${app_pid}") - app_cpu0 )) -v d=$(( $(cpu_ms ${backends}) - db_cpu0 )) \
-      -v w=$(( $(cpu_ms "${stand_in_pid}") - stand_in_cpu0 )) -v m=$(( $(machine_ms) - machine_cpu0 )) -v n="${n}" \
-      'BEGIN { printf "app_cpu_ms_per_req=%.3f db_cpu_ms_per_req=%.3f stand_in_cpu_ms_per_req=%.3f machine_cpu_ms_per_req=%.3f", a / n, d / n, w / n, m / n }'
+      -v w=$(( $(cpu_ms "${stand_in_pid}") - stand_in_cpu0 )) -v m=$(( $(machine_ms) - machine_cpu0 )) \
+      -v st=$(( $(steal_ms) - steal0 )) -v aw="$(wait_ms_since "${work}/wait-app" "${app_pid}")" \
+      -v dw="$(wait_ms_since "${work}/wait-db" ${backends})" -v mw="$(wait_ms_since "${work}/wait-machine" all)" \
+      -v pw=$(( $(pool_wait_ms) - pool_wait0 )) -v n="${n}" \
+      'BEGIN { printf "app_cpu_ms_per_req=%.3f db_cpu_ms_per_req=%.3f stand_in_cpu_ms_per_req=%.3f machine_cpu_ms_per_req=%.3f steal_ms_per_req=%.3f app_wait_ms_per_req=%.3f db_wait_ms_per_req=%.3f machine_wait_ms_per_req=%.3f pool_wait_ms_per_req=%.3f", a / n, d / n, w / n, m / n, st / n, aw / n, dw / n, mw / n, pw / n }'
 }
 
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<"$2" | head -n 1; }
