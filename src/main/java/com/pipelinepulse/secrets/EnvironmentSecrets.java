@@ -14,30 +14,23 @@ import org.springframework.core.env.Profiles;
  * The second and third sources of {@link LayeredSecrets}: the environment (environment variables, or the
  * same names as Spring properties), and in the {@code local} and {@code test} profiles a random ephemeral
  * JWT or encryption key ring when none is configured, with a warning that tokens will not survive a restart.
- *
- * <p>The environment is read once, when this is made: a running process's environment variables and Spring's
- * property sources do not change, and secrets are read on every use (every bearer request reads the JWT key ring),
- * where a lookup through Spring's property sources would be a walk over each of them per request. A new value in
- * the environment takes a restart, as it always did; rotation without one is what AWS Secrets Manager is for.
  */
 final class EnvironmentSecrets {
 
     private static final Logger log = LoggerFactory.getLogger(EnvironmentSecrets.class);
 
-    private final Map<SecretName, Optional<String>> configured = new EnumMap<>(SecretName.class);
+    private final Environment environment;
     private final boolean generateMissingKeys;
     private final Map<SecretName, String> generated = new EnumMap<>(SecretName.class);
 
     EnvironmentSecrets(Environment environment) {
-        for (SecretName name : SecretName.values()) {
-            String value = environment.getProperty(name.environmentVariable());
-            configured.put(name, value == null || value.isBlank() ? Optional.empty() : Optional.of(value));
-        }
+        this.environment = environment;
         this.generateMissingKeys = environment.acceptsProfiles(Profiles.of("local", "test"));
     }
 
     Optional<String> fromEnvironment(SecretName name) {
-        return configured.get(name);
+        String value = environment.getProperty(name.environmentVariable());
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 
     Optional<String> generatedIfAllowed(SecretName name) {
