@@ -210,9 +210,9 @@ steal_ms() { awk '/^cpu / { print int($9 * 1000 / '"${clk_tck}"') }' /proc/stat;
 # Tomcat's workers and the backends live through a wrk run.
 wait_snapshot() { # $1 = file, then pids ("all": every process)
   local file="$1" pid; shift
-  if [[ "$1" == all ]]; then set -- $(ls /proc | grep -E '^[0-9]+$'); fi
+  if [[ "${1:-}" == all ]]; then set -- $(ls /proc | grep -E '^[0-9]+$'); fi
   # grep -sH goes on past a thread that has ended; its lines read "/proc/<pid>/task/<tid>/schedstat:<run> <wait> <n>"
-  for pid in "$@"; do echo /proc/"${pid}"/task/*/schedstat; done | xargs grep -sH '' \
+  for pid in "$@"; do echo /proc/"${pid}"/task/*/schedstat; done | xargs -r grep -sH '' \
     | awk -F '[/: ]' '{ print $5, $8 }' >"${file}" || true
 }
 wait_ms_since() { # $1 = the mark's snapshot, then the same pids; prints the wait since, in ms
@@ -220,10 +220,11 @@ wait_ms_since() { # $1 = the mark's snapshot, then the same pids; prints the wai
   wait_snapshot "${mark}.now" "$@"
   awk 'NR == FNR { w0[$1] = $2; next } { d = $2 - w0[$1]; if (d > 0) t += d } END { print int(t / 1e6) }' "${mark}" "${mark}.now"
 }
-# The time requests waited for a database connection from the pool (HikariCP's acquire timer, in ms in all).
+# The time requests waited for a database connection from the pool (HikariCP's acquire timer, in ms in all; 0 when
+# the management port does not answer, which must not end the run).
 pool_wait_ms() {
   curl -fsS --max-time 5 "http://127.0.0.1:${mgmt_port}/actuator/prometheus" 2>/dev/null \
-    | awk '/^hikaricp_connections_acquire_seconds_sum/ { t += $2 } END { printf "%d\n", t * 1000 }'
+    | awk '/^hikaricp_connections_acquire_seconds_sum/ { t += $2 } END { printf "%d\n", t * 1000 }' || true
 }
 cpu_mark() {
   pgss_reset; backends="$(db_backends)"; app_cpu0="$(cpu_ms "${app_pid}")"; db_cpu0="$(cpu_ms ${backends})"
