@@ -233,7 +233,7 @@ cpu_mark() {
   wait_snapshot "${work}/wait-machine" all
   pool_wait0="$(pool_wait_ms)"
 }
-cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... ... machine_wait_ms_per_req=..."
+cpu_note() { # $1 = requests; prints "app_cpu_ms_per_req=... db_cpu_ms_per_req=... ... pool_wait_ms_per_req=..."
   local n="${1:-0}"
   (( n > 0 )) || n=1
   awk -v a=$(( $(cpu_ms "${app_pid}") - app_cpu0 )) -v d=$(( $(cpu_ms ${backends}) - db_cpu0 )) \
