@@ -9,12 +9,15 @@
 # 52 for the function before V53), signs 200 sessions in directly in SQL, runs CHECKPOINT, then pgbench -M prepared
 # with PERF_FN_CLIENTS clients (8) for PERF_FN_SECONDS (20), at PERF_FN_RATE transactions a second when set (-R;
 # unthrottled otherwise). Every client rotates its own 20 sessions' live tokens, so clients never share a session.
-# per-statement: rotations in one statement (1, the service's case; 4 measures several rotations per commit).
+# per-statement: rotations in one statement (1, the service's case when refreshes do not overlap; 4 measures several
+# rotations per commit). PERF_FN_MODE=batch makes that statement one call of refresh_session_batch (V54), the way the
+# service writes refreshes that overlap (RefreshBatches); the default, statement, calls refresh_session once per
+# rotation in one SELECT.
 # Prints transactions, rotations a second and the CPU of all PostgreSQL processes per rotation (/proc, the postmaster's
 # reaped children included). The database is dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-per="${1:-1}"
+per="${1:-1}" mode="${PERF_FN_MODE:-statement}"
 clients="${PERF_FN_CLIENTS:-8}" seconds="${PERF_FN_SECONDS:-20}" rate="${PERF_FN_RATE:-}" upto="${PERF_FN_UPTO:-}"
 pg=(-h "${PG_HOST:-127.0.0.1}" -p "${PG_PORT:-5432}" -U "${PG_USER:-postgres}")
 db=pp_refresh_fn
@@ -45,7 +48,22 @@ SQL
 psql "${pg[@]}" -qc checkpoint
 
 # One transaction: <per> rotations of the client's sessions, each presenting its session's live token.
-{
+if [[ "${mode}" == batch ]]; then
+  # The same tokens as below, found the same way, in one call of refresh_session_batch (V54).
+  tokens="$(for ((k = 0; k < per; k++)); do (( k )) && printf ','; printf "(select r.token_hash from pipelinepulse.refresh_token r
+      join pipelinepulse.bench_session b on b.id = r.session_id where b.n = :s + %d and r.rotated_at is null limit 1)" \
+      "$(( k * 20 / per ))"; done)"
+  cat >"${script}" <<SQL
+\\set s :client_id * 20 + random(1, $(( 20 / per )))
+select count(*)
+  from pipelinepulse.refresh_session_batch(array[${tokens}],
+         array(select sha256(gen_random_uuid()::text::bytea) from generate_series(1, ${per})),
+         array_fill((extract(epoch from now()) * 1000000)::bigint, array[${per}]), interval '1 hour',
+         interval '30 seconds', array_fill('127.0.0.1'::varchar, array[${per}]),
+         array_fill('pgbench'::varchar, array[${per}]), array_fill('req-0123456789'::varchar, array[${per}])) f
+ where f.outcome = 'rotated';
+SQL
+else {
   echo "\\set s :client_id * 20 + random(1, $(( 20 / per )))"
   printf 'select'
   for ((k = 0; k < per; k++)); do
@@ -57,6 +75,7 @@ psql "${pg[@]}" -qc checkpoint
   done
   echo ";"
 } >"${script}"
+fi
 
 postmaster="$(psql "${pg[@]}" -d postgres -Atc "select pid from pg_stat_activity where backend_type = 'checkpointer'" | head -n 1)"
 postmaster="$(awk '{print $4}' "/proc/${postmaster}/stat")" # the checkpointer's parent

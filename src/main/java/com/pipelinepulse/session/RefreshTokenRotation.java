@@ -42,11 +42,14 @@ class RefreshTokenRotation implements SessionOpener {
     private final SessionProperties properties;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final RefreshBatches batches;
     private final SecureRandom random = new SecureRandom();
 
     RefreshTokenRotation(SessionStore store, SessionRevocations revocations, UserDirectory users,
-            SessionProperties properties, ApplicationEventPublisher events, PlatformTransactionManager transactions) {
+            SessionProperties properties, ApplicationEventPublisher events, PlatformTransactionManager transactions,
+            RefreshBatches batches) {
         this.transactions = new TransactionTemplate(transactions);
+        this.batches = batches;
         this.store = store;
         this.revocations = revocations;
         this.users = users;
@@ -93,8 +96,9 @@ class RefreshTokenRotation implements SessionOpener {
      * revoked the session) are returned so that the transaction commits what they wrote.
      *
      * <p>A token that may simply be rotated is rotated in one statement, one round trip and one commit
-     * ({@link SessionStore#refreshInOneStatement}, which also writes the audit row). Anything else (a refusal, a
-     * reuse) is decided again under the session lock in a transaction of its own, as before.
+     * ({@link SessionStore#refreshInOneStatement}, which also writes the audit row), shared with the refreshes that
+     * arrived meanwhile ({@link RefreshBatches}). Anything else (a refusal, a reuse) is decided again under the
+     * session lock in a transaction of its own, as before.
      */
     Outcome refresh(String presented) {
         if (presented == null || presented.isEmpty()) {
@@ -107,8 +111,8 @@ class RefreshTokenRotation implements SessionOpener {
         // The database keeps microseconds: the times compared and stored are the same on both sides.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         String next = newToken();
-        SessionStore.Rotated rotated = store.refreshInOneStatement(hash, hash(next), now, properties.idleTimeout(),
-                properties.refreshGraceWindow(), AuditRequest.current()).orElse(null);
+        SessionStore.Rotated rotated = batches.refresh(new SessionStore.Refresh(hash, hash(next), now,
+                AuditRequest.current())).orElse(null);
         if (rotated == null) {
             return transactions.execute(status -> refreshUnderLock(hash));
         }
@@ -241,7 +245,7 @@ class RefreshTokenRotation implements SessionOpener {
         Instant now = Instant.now();
         String subject = users.find(userId).map(UserAccount::email).orElse(null);
         int ended = 0;
-        for (SessionStore.SessionRow s : store.liveSessionsOf(userId, now)) {
+        for (SessionStore.SessionRow s : store.lockLiveSessionsOf(userId, now)) {
             if (!s.id().equals(keep) && end(s.id(), by, reason, now, userId, subject)) {
                 ended++;
             }

@@ -2,6 +2,7 @@ package com.pipelinepulse.session;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param audience             the JWT {@code aud} this API issues and accepts
  * @param verifiedTokenCacheSize how many verified access tokens each instance remembers (docs/jwt.md,
  *                             "Verified-token cache"); 0 turns the cache off
+ * @param refreshBatchSize     at most this many refreshes written in one statement and one commit
+ *                             (docs/authentication.md, "One round trip"); 1 writes each alone
+ * @param refreshBatchConcurrency how many such writes may run at once (each holds one pooled connection)
  */
 @Validated
 @ConfigurationProperties("pipelinepulse.session")
@@ -33,9 +37,13 @@ record SessionProperties(
         @NotNull Duration refreshGraceWindow,
         @NotNull Duration clockSkew,
         @NotBlank String audience,
-        @DefaultValue("10000") @PositiveOrZero int verifiedTokenCacheSize) {
+        @DefaultValue("10000") @PositiveOrZero int verifiedTokenCacheSize,
+        @DefaultValue("16") @Positive int refreshBatchSize,
+        @DefaultValue("2") @Positive int refreshBatchConcurrency) {
 
     static final int DEFAULT_VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+    static final int DEFAULT_REFRESH_BATCH_SIZE = 16;
+    static final int DEFAULT_REFRESH_BATCH_CONCURRENCY = 2;
 
     @ConstructorBinding
     SessionProperties {
@@ -45,6 +53,6 @@ record SessionProperties(
     SessionProperties(Duration accessTokenLifetime, Duration idleTimeout, Duration absoluteLifetime,
             Duration refreshGraceWindow, Duration clockSkew, String audience) {
         this(accessTokenLifetime, idleTimeout, absoluteLifetime, refreshGraceWindow, clockSkew, audience,
-                DEFAULT_VERIFIED_TOKEN_CACHE_SIZE);
+                DEFAULT_VERIFIED_TOKEN_CACHE_SIZE, DEFAULT_REFRESH_BATCH_SIZE, DEFAULT_REFRESH_BATCH_CONCURRENCY);
     }
 }

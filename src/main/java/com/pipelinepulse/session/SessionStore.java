@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -118,19 +121,74 @@ class SessionStore {
                 .param("presented", presentedHash).param("next", nextHash).param("now", ts(now))
                 .param("idle", micros(idleTimeout)).param("grace", micros(graceWindow))
                 .param("ip", audit.clientIp()).param("ua", audit.userAgent()).param("rid", audit.requestId())
-                .query((rs, n) -> new Rotated(rs.getObject("session_id", UUID.class),
-                        instant(rs, "absolute_expires_at"),
-                        new UserAccount(rs.getObject("user_id", UUID.class), rs.getString("zoho_user_id"),
-                                rs.getString("email"), rs.getString("display_name"), rs.getString("region"),
-                                Role.fromId(rs.getString("role")), true),
-                        rs.getBoolean("audited")))
+                .query((rs, n) -> mapRotated(rs))
                 .optional();
+    }
+
+    private static Rotated mapRotated(ResultSet rs) throws SQLException {
+        return new Rotated(rs.getObject("session_id", UUID.class), instant(rs, "absolute_expires_at"),
+                new UserAccount(rs.getObject("user_id", UUID.class), rs.getString("zoho_user_id"),
+                        rs.getString("email"), rs.getString("display_name"), rs.getString("region"),
+                        Role.fromId(rs.getString("role")), true),
+                rs.getBoolean("audited"));
+    }
+
+    /** One refresh of a batch: what {@link #refreshInOneStatement} takes, but the durations. */
+    record Refresh(byte[] presentedHash, byte[] nextHash, Instant now, AuditRequest audit) {
+    }
+
+    /**
+     * Several refreshes in one statement, one transaction ({@code refresh_session_batch}, V54): each item decided
+     * exactly as {@link #refreshInOneStatement} decides it, in list order, the sessions of all of them locked first in
+     * id order. The answer has one element per refresh, in the same order: empty where that refresh may not simply
+     * be rotated (nothing was written for it). Throws if any item fails: then nothing at all was written.
+     */
+    List<Optional<Rotated>> refreshInOneStatement(List<Refresh> refreshes, Duration idleTimeout,
+            Duration graceWindow) {
+        int n = refreshes.size();
+        byte[][] presented = new byte[n][];
+        byte[][] next = new byte[n][];
+        long[] at = new long[n];
+        String[] ips = new String[n];
+        String[] agents = new String[n];
+        String[] requests = new String[n];
+        for (int i = 0; i < n; i++) {
+            Refresh r = refreshes.get(i);
+            presented[i] = r.presentedHash();
+            next[i] = r.nextHash();
+            at[i] = ChronoUnit.MICROS.between(Instant.EPOCH, r.now());
+            ips[i] = r.audit().clientIp();
+            agents[i] = r.audit().userAgent();
+            requests[i] = r.audit().requestId();
+        }
+        List<Optional<Rotated>> results = new ArrayList<>(Collections.nCopies(n, Optional.empty()));
+        jdbc.sql("""
+                select * from refresh_session_batch(:presented, :next, :at, :idle * interval '1 microsecond',
+                                                    :grace * interval '1 microsecond', :ip, :ua, :rid)
+                 where outcome = 'rotated'""")
+                .param("presented", presented).param("next", next).param("at", at)
+                .param("idle", micros(idleTimeout)).param("grace", micros(graceWindow))
+                .param("ip", ips).param("ua", agents).param("rid", requests)
+                .query(rs -> {
+                    results.set(rs.getInt("item") - 1, Optional.of(mapRotated(rs)));
+                });
+        return results;
     }
 
     /** Locks the session row by its id (a user ending one of their sessions). */
     Optional<SessionRow> lockSession(UUID id) {
         return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where id = :id for update")
                 .param("id", id).query(SessionStore::mapSession).optional();
+    }
+
+    /**
+     * The user's live sessions, locked in id order: the order in which every transaction that locks several sessions
+     * takes them ({@code refresh_session_batch}, V54), so that none waits for another in a cycle.
+     */
+    List<SessionRow> lockLiveSessionsOf(UUID userId, Instant now) {
+        return jdbc.sql("select " + SESSION_COLUMNS + " from user_session where user_id = :user and revoked_at is null "
+                + "and idle_expires_at > :now and absolute_expires_at > :now order by id for update")
+                .param("user", userId).param("now", ts(now)).query(SessionStore::mapSession).list();
     }
 
     List<SessionRow> liveSessionsOf(UUID userId, Instant now) {
@@ -140,14 +198,16 @@ class SessionStore {
     }
 
     /**
-     * Revokes every live session except {@code keep} in one statement and announces each to every instance (delivered
+     * Revokes every live session except {@code keep} in one statement (locked in id order, as
+     * {@link #lockLiveSessionsOf} explains) and announces each to every instance (delivered
      * when the transaction commits). Returns the revoked sessions with their users.
      */
     List<RevokedSession> revokeAllExcept(UUID keep, UUID revokedBy, String reason, Instant now) {
         return jdbc.sql("""
                 with ended as (
                     update user_session set revoked_at = :now, revoked_by = :by, revoked_reason = :reason
-                     where revoked_at is null and id <> :keep
+                     where id in (select id from user_session where revoked_at is null and id <> :keep
+                                   order by id for update)
                     returning id, user_id)
                 select id, user_id, pg_notify(:channel, id::text) is not null as announced from ended""")
                 .param("now", ts(now)).param("by", revokedBy).param("reason", reason).param("keep", keep)
@@ -188,10 +248,14 @@ class SessionStore {
                 .query(Boolean.class).optional().orElse(false);
     }
 
-    /** Deletes sessions revoked or expired before {@code cutoff}; refresh tokens go with them (cascade). */
+    /**
+     * Deletes sessions revoked or expired before {@code cutoff}, locked in id order ({@link #lockLiveSessionsOf});
+     * refresh tokens go with them (cascade).
+     */
     int deleteEndedBefore(Instant cutoff) {
-        return jdbc.sql("delete from user_session where revoked_at < :cutoff or absolute_expires_at < :cutoff "
-                + "or idle_expires_at < :cutoff").param("cutoff", ts(cutoff)).update();
+        return jdbc.sql("delete from user_session where id in (select id from user_session where revoked_at < :cutoff "
+                + "or absolute_expires_at < :cutoff or idle_expires_at < :cutoff order by id for update)")
+                .param("cutoff", ts(cutoff)).update();
     }
 
     long countLive(Instant now) {

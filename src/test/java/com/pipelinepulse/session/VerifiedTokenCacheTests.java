@@ -39,7 +39,8 @@ class VerifiedTokenCacheTests {
 
     private JwtAccessTokens tokens(int cacheSize) {
         SessionProperties properties = new SessionProperties(LIFETIME, Duration.ofHours(1), Duration.ofDays(1),
-                Duration.ofSeconds(10), SKEW, "pipeline-pulse-api", cacheSize);
+                Duration.ofSeconds(10), SKEW, "pipeline-pulse-api", cacheSize,
+                SessionProperties.DEFAULT_REFRESH_BATCH_SIZE, SessionProperties.DEFAULT_REFRESH_BATCH_CONCURRENCY);
         SessionRevocations revocations = new SessionRevocations(null, null, properties) {
             @Override
             boolean isRevoked(UUID sessionId) {
