@@ -61,9 +61,9 @@ class RefreshBatches {
                     } finally {
                         slots.release();
                     }
-                    // Whoever is first in the queue now may take the slot just freed.
+                    // Whoever is first in the queue now may take the slot just freed (this thread loops anyway).
                     Pending next = queue.peek();
-                    if (next != null) {
+                    if (next != null && next.owner != Thread.currentThread()) {
                         LockSupport.unpark(next.owner);
                     }
                 } else {
@@ -171,7 +171,10 @@ class RefreshBatches {
 
         private void finish() {
             done = true;
-            LockSupport.unpark(owner);
+            if (owner != Thread.currentThread()) {
+                // Not to itself: a permit left over would end the owner's next park elsewhere early.
+                LockSupport.unpark(owner);
+            }
         }
     }
 }
