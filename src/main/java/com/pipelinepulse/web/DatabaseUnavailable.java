@@ -16,6 +16,9 @@ final class DatabaseUnavailable {
     /** Seconds a client should wait before retrying: about a pool connection timeout. */
     static final long RETRY_AFTER_SECONDS = 5;
 
+    /** The message, without SQLState, of every call on a HikariCP connection proxy that was closed. */
+    private static final String HIKARI_CLOSED_CONNECTION = "Connection is closed";
+
     private DatabaseUnavailable() {
     }
 
@@ -23,6 +26,12 @@ final class DatabaseUnavailable {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof DataAccessResourceFailureException || t instanceof CannotCreateTransactionException
                     || t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() == null
+                    && HIKARI_CLOSED_CONNECTION.equals(sql.getMessage())) {
+                // HikariCP's stand-in for a pooled connection it closed under its user (the server ended it): no
+                // SQLState. Seen as a rate limit's rollback in the moment PostgreSQL stopped (docs/benchmarks.md).
                 return true;
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
