@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Group commit for refreshes that may simply be rotated: refreshes that arrive while others are being written go to
- * PostgreSQL together, in one statement and one commit ({@link SessionStore#refreshInOneStatement(List, java.time.Duration,
- * java.time.Duration)}, V54), instead of one commit each. docs/authentication.md, "One round trip", and
- * docs/benchmarks.md give the why and the numbers.
+ * PostgreSQL together, in one statement and one commit
+ * ({@link SessionStore#refreshInOneStatement(List, java.time.Duration, java.time.Duration)}, V54), instead of one
+ * commit each. docs/authentication.md ("Several refreshes per commit under
+ * load") and docs/benchmarks.md ("Several refreshes per commit") give the why and the numbers.
  *
  * <p>No thread of its own and no timer: each refresh queues itself; at most {@code concurrency} of the waiting request
  * threads at a time take the queue's head (up to {@code maxSize} refreshes) and write it, the others park until their

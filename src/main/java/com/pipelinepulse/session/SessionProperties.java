@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
  * @param verifiedTokenCacheSize how many verified access tokens each instance remembers (docs/jwt.md,
  *                             "Verified-token cache"); 0 turns the cache off
  * @param refreshBatchSize     at most this many refreshes written in one statement and one commit
- *                             (docs/authentication.md, "One round trip"); 1 writes each alone
+ *                             (docs/authentication.md, "Several refreshes per commit under load"); 1 writes each alone
  * @param refreshBatchConcurrency how many such writes may run at once (each holds one pooled connection)
  */
 @Validated
