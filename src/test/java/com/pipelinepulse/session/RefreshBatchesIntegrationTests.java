@@ -74,85 +74,52 @@ class RefreshBatchesIntegrationTests {
 
     @Test
     void refreshesThatArriveWhileOneIsWrittenAreWrittenTogetherInOneTransaction() throws Exception {
-        RefreshBatches batches = batches(1);
         SignedIn blocked = open();
         List<SignedIn> waiting = List.of(open(), open(), open(), open(), open());
+        List<SessionStore.Refresh> refreshes = waiting.stream().map(s -> refresh(s.refreshToken())).toList();
 
-        List<Optional<SessionStore.Rotated>> results = new ArrayList<>();
-        List<SessionStore.Refresh> refreshes = new ArrayList<>();
-        try (HeldLock lock = new HeldLock(blocked.sessionId())) {
-            SessionStore.Refresh first = refresh(blocked.refreshToken());
-            Future<Optional<SessionStore.Rotated>> firstResult = threads.submit(() -> batches.refresh(first));
-            // The only slot is taken by a write that waits for the session lock; the others queue behind it.
-            await().atMost(Duration.ofSeconds(30)).until(() -> lock.waiters() == 1);
-            List<Future<Optional<SessionStore.Rotated>>> rest = new ArrayList<>();
-            for (SignedIn s : waiting) {
-                SessionStore.Refresh r = refresh(s.refreshToken());
-                refreshes.add(r);
-                rest.add(threads.submit(() -> batches.refresh(r)));
-            }
-            await().atMost(Duration.ofSeconds(30)).until(() -> batches.queued() == waiting.size());
-            lock.release();
-            assertThat(firstResult.get(30, TimeUnit.SECONDS)).isPresent();
-            for (Future<Optional<SessionStore.Rotated>> f : rest) {
-                results.add(f.get(30, TimeUnit.SECONDS));
-            }
-            refreshes.add(0, first);
-        }
+        Queued queued = queuedBehindOneWrite(batches(1), blocked, refreshes);
 
         for (int i = 0; i < waiting.size(); i++) {
-            assertThat(results.get(i)).as("refresh %d", i).get()
+            assertThat(queued.results().get(i).get(30, TimeUnit.SECONDS)).as("refresh %d", i).get()
                     .satisfies(r -> assertThat(r.audited()).isTrue())
                     .extracting(SessionStore.Rotated::sessionId).isEqualTo(waiting.get(i).sessionId());
         }
         List<Long> writers = refreshes.stream().map(r -> writer(r.nextHash())).toList();
-        assertThat(writers.subList(1, writers.size())).as("the five queued refreshes: one transaction")
-                .containsOnly(writers.get(1));
-        assertThat(writers.get(0)).as("the first, alone").isNotEqualTo(writers.get(1));
+        assertThat(writers).as("the five queued refreshes: one transaction").containsOnly(writers.get(0));
+        assertThat(writer(queued.first().nextHash())).as("the first, alone").isNotEqualTo(writers.get(0));
         for (SessionStore.Refresh r : refreshes) {
             assertThat(rotated(r.presentedHash())).as("presented token rotated").isTrue();
         }
+        assertThat(rotated(queued.first().presentedHash())).isTrue();
         assertThat(successAudits(waiting)).as("one audit row each").isEqualTo(waiting.size());
     }
 
     @Test
     void whenABatchFailsEachRefreshRunsAgainAloneAndOnlyTheFaultyOneFails() throws Exception {
-        RefreshBatches batches = batches(1);
         SignedIn blocked = open();
         List<SignedIn> waiting = List.of(open(), open(), open(), open());
-
-        List<Future<Optional<SessionStore.Rotated>>> rest = new ArrayList<>();
         List<SessionStore.Refresh> refreshes = new ArrayList<>();
-        try (HeldLock lock = new HeldLock(blocked.sessionId())) {
-            SessionStore.Refresh first = refresh(blocked.refreshToken());
-            Future<Optional<SessionStore.Rotated>> firstResult = threads.submit(() -> batches.refresh(first));
-            await().atMost(Duration.ofSeconds(30)).until(() -> lock.waiters() == 1);
-            for (int i = 0; i < waiting.size(); i++) {
-                SessionStore.Refresh r = refresh(waiting.get(i).refreshToken());
-                if (i == 2) {
-                    // Its next token's hash is one the table already holds: its insert violates the key.
-                    r = new SessionStore.Refresh(r.presentedHash(), RefreshTokenRotation.hash(blocked.refreshToken()),
-                            r.now(), r.audit());
-                }
-                SessionStore.Refresh queued = r;
-                refreshes.add(queued);
-                rest.add(threads.submit(() -> batches.refresh(queued)));
-            }
-            await().atMost(Duration.ofSeconds(30)).until(() -> batches.queued() == waiting.size());
-            lock.release();
-            assertThat(firstResult.get(30, TimeUnit.SECONDS)).isPresent();
+        for (SignedIn s : waiting) {
+            refreshes.add(refresh(s.refreshToken()));
         }
+        // Its next token's hash is one the table already holds (the blocked session's): its insert violates the key.
+        SessionStore.Refresh faulty = refreshes.get(2);
+        refreshes.set(2, new SessionStore.Refresh(faulty.presentedHash(),
+                RefreshTokenRotation.hash(blocked.refreshToken()), faulty.now(), faulty.audit()));
+
+        Queued queued = queuedBehindOneWrite(batches(1), blocked, refreshes);
 
         List<Long> writers = new ArrayList<>();
         for (int i = 0; i < waiting.size(); i++) {
+            Future<Optional<SessionStore.Rotated>> result = queued.results().get(i);
             if (i == 2) {
-                Future<Optional<SessionStore.Rotated>> faulty = rest.get(i);
-                assertThatThrownBy(() -> faulty.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                assertThatThrownBy(() -> result.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                         .cause().isInstanceOf(DataIntegrityViolationException.class);
                 assertThat(rotated(refreshes.get(i).presentedHash())).as("nothing of it written").isFalse();
                 continue;
             }
-            assertThat(rest.get(i).get(30, TimeUnit.SECONDS)).as("refresh %d", i).get()
+            assertThat(result.get(30, TimeUnit.SECONDS)).as("refresh %d", i).get()
                     .extracting(SessionStore.Rotated::sessionId).isEqualTo(waiting.get(i).sessionId());
             assertThat(rotated(refreshes.get(i).presentedHash())).isTrue();
             writers.add(writer(refreshes.get(i).nextHash()));
@@ -194,6 +161,31 @@ class RefreshBatchesIntegrationTests {
         assertThat(jdbc.sql("select revoked_at is null from user_session where id = :id")
                 .param("id", twice.sessionId()).query(Boolean.class).single())
                 .as("the batch leaves reuse to the application; it revokes nothing").isTrue();
+    }
+
+    /** The refresh written alone first, and what each queued refresh's caller got, in order. */
+    private record Queued(SessionStore.Refresh first, List<Future<Optional<SessionStore.Rotated>>> results) {
+    }
+
+    /**
+     * Takes the only slot with a refresh of {@code blocked} that waits for that session's lock (held here), queues
+     * {@code refreshes} behind it, each on its own thread, and lets the first one go once all of them wait.
+     */
+    private Queued queuedBehindOneWrite(RefreshBatches batches, SignedIn blocked, List<SessionStore.Refresh> refreshes)
+            throws Exception {
+        SessionStore.Refresh first = refresh(blocked.refreshToken());
+        List<Future<Optional<SessionStore.Rotated>>> results = new ArrayList<>();
+        try (HeldLock lock = new HeldLock(blocked.sessionId())) {
+            Future<Optional<SessionStore.Rotated>> firstResult = threads.submit(() -> batches.refresh(first));
+            await().atMost(Duration.ofSeconds(30)).until(() -> lock.waiters() == 1);
+            for (SessionStore.Refresh r : refreshes) {
+                results.add(threads.submit(() -> batches.refresh(r)));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> batches.queued() == refreshes.size());
+            lock.release();
+            assertThat(firstResult.get(30, TimeUnit.SECONDS)).as("the first, written alone").isPresent();
+        }
+        return new Queued(first, results);
     }
 
     private RefreshBatches batches(int concurrency) {

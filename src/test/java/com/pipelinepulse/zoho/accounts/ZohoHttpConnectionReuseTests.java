@@ -3,7 +3,6 @@ package com.pipelinepulse.zoho.accounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
@@ -55,30 +55,28 @@ class ZohoHttpConnectionReuseTests {
     }
 
     @RepeatedTest(10)
-    void anAnswerReadUpToItsLastByteButNotToItsEndLeavesTheConnectionForTheNextCall() throws Exception {
-        ClientHttpRequestFactory factory = ZohoHttp.requestFactory(Duration.ofSeconds(5), Duration.ofSeconds(5));
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth/v2/token");
-        for (int call = 0; call < 3; call++) {
-            try (ClientHttpResponse response = factory.createRequest(uri, HttpMethod.POST).execute()) {
-                InputStream body = response.getBody();
-                // Every byte of the JSON, and no read that would have seen the end of the stream.
-                assertThat(body.readNBytes(ANSWER.length)).isEqualTo(ANSWER);
-            }
-        }
+    void anAnswerReadUpToItsLastByteButNotToItsEndLeavesTheConnectionForTheNextCall() throws Throwable {
+        // Every byte of the JSON, and no read that would have seen the end of the stream.
+        call(3, response -> assertThat(response.getBody().readNBytes(ANSWER.length)).isEqualTo(ANSWER));
         assertThat(clientPorts).hasSize(3);
         assertThat(clientPorts).as("one connection for all three calls").containsOnly(clientPorts.get(0));
     }
 
     @RepeatedTest(10)
-    void anAnswerLeftUnreadLeavesTheConnectionToo() throws Exception {
-        ClientHttpRequestFactory factory = ZohoHttp.requestFactory(Duration.ofSeconds(5), Duration.ofSeconds(5));
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth/v2/token");
-        for (int call = 0; call < 2; call++) {
-            try (ClientHttpResponse response = factory.createRequest(uri, HttpMethod.POST).execute()) {
-                assertThat(response.getStatusCode().value()).isEqualTo(200);
-            }
-        }
+    void anAnswerLeftUnreadLeavesTheConnectionToo() throws Throwable {
+        call(2, response -> assertThat(response.getStatusCode().value()).isEqualTo(200));
         assertThat(clientPorts).hasSize(2);
         assertThat(clientPorts).as("one connection for both calls").containsOnly(clientPorts.get(0));
+    }
+
+    /** {@code times} calls in a row through the Zoho transport, each answer read by {@code reader} and closed. */
+    private void call(int times, ThrowingConsumer<ClientHttpResponse> reader) throws Throwable {
+        ClientHttpRequestFactory factory = ZohoHttp.requestFactory(Duration.ofSeconds(5), Duration.ofSeconds(5));
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth/v2/token");
+        for (int call = 0; call < times; call++) {
+            try (ClientHttpResponse response = factory.createRequest(uri, HttpMethod.POST).execute()) {
+                reader.accept(response);
+            }
+        }
     }
 }
